@@ -1,0 +1,53 @@
+package io.sluice.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sluice.upserts.BatchReport;
+import java.io.PrintStream;
+import java.util.Map;
+
+/** Renders results for people (aligned text) or scripts (one JSON document per line). */
+final class Output {
+  static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private Output() {}
+
+  static void json(PrintStream out, Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void batch(PrintStream out, BatchReport r) {
+    if (r.nothingNew()) {
+      out.printf("%s: nothing new in the landing dir%n", r.pipeline());
+      return;
+    }
+    if (r.alreadyCommitted()) {
+      out.printf("%s: batch was already committed; nothing redone%n", r.pipeline());
+      return;
+    }
+    out.printf("%s: commit %s%n", r.pipeline(), r.eventsInstant());
+    out.printf("  files %d (%s), records in %d = good %d + quarantined %d%n", r.files(), bytes(r.bytes()),
+        r.recordsIn(), r.good(), r.quarantined());
+    out.printf("  written: %d inserts, %d updates, %d deletes into %d partitions%s%n", r.inserts(), r.updates(),
+        r.deletedKeys(), r.partitions().size(), r.backlogFiles() > 0 ? "; backlog " + r.backlogFiles() + " files" : "");
+    out.printf("  time: %s%n", millis(r.stageMillis()));
+  }
+
+  static String millis(Map<String, Long> ms) {
+    StringBuilder sb = new StringBuilder();
+    ms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));
+    return sb.toString();
+  }
+
+  static String bytes(long b) {
+    if (b >= 1 << 30) return String.format("%.1f GiB", b / (double) (1 << 30));
+    if (b >= 1 << 20) return String.format("%.1f MiB", b / (double) (1 << 20));
+    if (b >= 1 << 10) return String.format("%.1f KiB", b / 1024.0);
+    return b + " B";
+  }
+}

@@ -1,0 +1,65 @@
+package io.sluice.cli;
+
+import io.sluice.core.util.Durations;
+import io.sluice.upserts.BatchReport;
+import io.sluice.upserts.MiniBatch;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run mini-batches: ingest + upsert (later stages join as they are built).",
+        "--once runs one batch; --every runs one per interval until stopped (Ctrl-C finishes the current batch)."})
+final class RunCommand implements Callable<Integer> {
+  @Mixin PipelineOptions opts;
+
+  @ArgGroup(exclusive = true)
+  Mode mode = new Mode();
+
+  static final class Mode {
+    @Option(names = "--once", description = "Run one batch and exit (default)")
+    boolean once;
+
+    @Option(names = "--every", paramLabel = "INTERVAL", description = "Run a batch every INTERVAL, e.g. 5m")
+    String every;
+  }
+
+  @Option(names = "--drain", description = "With --once: keep running batches until the landing backlog is empty")
+  boolean drain;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    MiniBatch batch = new MiniBatch(opts.load());
+    if (mode.every == null) {
+      BatchReport r;
+      do {
+        r = batch.runOnce();
+        print(r);
+      } while (drain && r.backlogFiles() > 0);
+      return 0;
+    }
+    Duration every = Durations.parse(mode.every);
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt));
+    while (!Thread.currentThread().isInterrupted()) {
+      long start = System.nanoTime();
+      print(batch.runOnce());
+      long sleep = every.toMillis() - (System.nanoTime() - start) / 1_000_000;
+      if (sleep > 0) {
+        Thread.sleep(sleep);
+      }
+    }
+    return 0;
+  }
+
+  private void print(BatchReport r) {
+    if (opts.json) {
+      Output.json(System.out, r);
+    } else {
+      Output.batch(System.out, r);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.sluice.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One pipeline, as loaded from its YAML spec by {@link SpecLoader}. Paths are absolute URIs once
+ * loaded; {@code hudi} and {@code hadoop} keys pass through to Hudi's write config and Hadoop's
+ * {@code Configuration} unchanged.
+ *
+ * @param name pipeline name, {@code [a-z][a-z0-9_]*}; prefixes the derived table names
+ * @param workDir root for defaults (landing, tables, staging); default {@code ./sluice-work}
+ * @param source landing directory and format
+ * @param table the events table
+ * @param hudi Hudi write-config keys, e.g. {@code hoodie.cleaner.commits.retained}
+ * @param hadoop Hadoop configuration keys, e.g. {@code fs.defaultFS}
+ */
+public record PipelineSpec(
+    @JsonProperty("name") String name,
+    @JsonProperty("work-dir") String workDir,
+    @JsonProperty("source") SourceSpec source,
+    @JsonProperty("table") TableSpec table,
+    @JsonProperty("hudi") Map<String, String> hudi,
+    @JsonProperty("hadoop") Map<String, String> hadoop) {
+
+  public PipelineSpec {
+    hudi = hudi == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hudi));
+    hadoop = hadoop == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hadoop));
+  }
+
+  /** Name of the table holding quarantined records. */
+  public String quarantineTableName() {
+    return name + "_quarantine";
+  }
+
+  /** Base path of the quarantine table, next to the events table. */
+  public String quarantineBasePath() {
+    return workDir + "/tables/" + quarantineTableName();
+  }
+
+  /** Directory where an ingested but not yet upserted batch waits for the upsert stage. */
+  public String stagingDir() {
+    return workDir + "/staging/" + name;
+  }
+}

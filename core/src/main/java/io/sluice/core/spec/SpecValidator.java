@@ -1,0 +1,162 @@
+package io.sluice.core.spec;
+
+import io.sluice.core.util.HadoopConfs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Semantic checks that need the whole spec and its Avro schema; collects every problem, reports all. */
+final class SpecValidator {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  static final Set<String> RESERVED = Set.of("dt", "hr", "_ingested_at", "_source_file", "_hoodie_is_deleted");
+
+  private final String file;
+  private final YamlLocator locator;
+  private final List<SpecException> problems = new ArrayList<>();
+
+  SpecValidator(String file, YamlLocator locator) {
+    this.file = file;
+    this.locator = locator;
+  }
+
+  void validate(PipelineSpec spec) {
+    if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
+      fail("name", spec.name() == null ? "missing pipeline name" : "invalid pipeline name '" + spec.name() + "'",
+          "use lower case letters, digits and _ , starting with a letter, e.g. name: clicks");
+    }
+    SourceSpec src = spec.source();
+    if (src.maxFilesPerBatch() < 1) {
+      fail("source.max-files-per-batch", "must be at least 1, got " + src.maxFilesPerBatch(), "e.g. 1000");
+    }
+    if (src.maxBytesPerBatch().bytes() < 1) {
+      fail("source.max-bytes-per-batch", "must be positive", "e.g. 1g");
+    }
+    if (src.listingLookback().isNegative()) {
+      fail("source.listing-lookback", "must not be negative", "e.g. 1h");
+    }
+    TableSpec t = spec.table();
+    boolean derivedName = spec.name() != null && t.name() != null && t.name().equals(spec.name() + "_events");
+    if (t.name() != null && !derivedName && !NAME.matcher(t.name()).matches()) {
+      fail("table.name", "invalid table name '" + t.name() + "'", "lower case letters, digits and _");
+    }
+    for (var e : spec.hudi().keySet()) {
+      if (!e.startsWith("hoodie.")) {
+        fail("hudi." + e, "'" + e + "' is not a Hudi config key", "Hudi keys start with 'hoodie.'; Hadoop keys go under hadoop:");
+      }
+    }
+    Schema schema = null;
+    if (src.schema() == null) {
+      fail("source.schema", "missing Avro schema file", "add e.g. schema: events.avsc (relative to this spec)");
+    } else {
+      schema = loadSchema(spec);
+    }
+    if (t.recordKey().isEmpty()) {
+      fail("table.record-key", "missing record key", "list the field(s) that identify an event, e.g. record-key: [event_id]");
+    }
+    if (t.orderingField() == null) {
+      fail("table.ordering-field", "missing ordering field", "the field whose largest value wins among versions of a key, e.g. updated_at");
+    }
+    if (t.eventTimeField() == null) {
+      fail("table.event-time-field", "missing event-time field", "the timestamp field that decides the partition, e.g. event_time");
+    }
+    if (schema != null) {
+      checkFields(schema, t);
+    }
+    if (!problems.isEmpty()) {
+      if (problems.size() == 1) {
+        throw problems.get(0);
+      }
+      StringBuilder all = new StringBuilder();
+      problems.forEach(p -> all.append(all.length() == 0 ? "" : "\n").append(p.getMessage()));
+      SpecException first = problems.get(0);
+      throw new SpecException(file, first.yamlPath(), first.line(),
+          problems.size() + " problems in the spec:\n" + all, null);
+    }
+  }
+
+  private Schema loadSchema(PipelineSpec spec) {
+    Path p = new Path(spec.source().schema());
+    try (FileSystem fs = FileSystem.newInstance(p.toUri(), HadoopConfs.of(spec));
+         InputStream in = fs.open(p)) {
+      Schema s = new Schema.Parser().parse(in);
+      if (s.getType() != Schema.Type.RECORD) {
+        fail("source.schema", "schema " + p + " is a " + s.getType() + ", not a record", "the top level must be {\"type\": \"record\", ...}");
+        return null;
+      }
+      return s;
+    } catch (SchemaParseException e) {
+      fail("source.schema", "schema " + p + " is not valid Avro: " + e.getMessage(), "check it with avro-tools or a JSON linter");
+    } catch (IOException e) {
+      fail("source.schema", "cannot read schema " + p + ": " + e.getMessage(), "paths are relative to the spec file");
+    }
+    return null;
+  }
+
+  private void checkFields(Schema schema, TableSpec t) {
+    for (Schema.Field f : schema.getFields()) {
+      if (RESERVED.contains(f.name()) || f.name().startsWith("_hoodie")) {
+        fail("source.schema", "field '" + f.name() + "' is reserved by Sluice", "rename it; reserved: " + RESERVED + " and _hoodie_*");
+      }
+    }
+    for (int i = 0; i < t.recordKey().size(); i++) {
+      requireField(schema, t.recordKey().get(i), "table.record-key[" + i + "]",
+          EnumSet.of(Schema.Type.STRING, Schema.Type.INT, Schema.Type.LONG));
+    }
+    if (t.orderingField() != null) {
+      requireField(schema, t.orderingField(), "table.ordering-field",
+          EnumSet.of(Schema.Type.INT, Schema.Type.LONG, Schema.Type.FLOAT, Schema.Type.DOUBLE, Schema.Type.STRING));
+    }
+    if (t.eventTimeField() != null) {
+      Schema s = requireField(schema, t.eventTimeField(), "table.event-time-field", EnumSet.of(Schema.Type.LONG));
+      if (s != null && s.getLogicalType() != null && !(s.getLogicalType() instanceof LogicalTypes.TimestampMillis)
+          && !(s.getLogicalType() instanceof LogicalTypes.TimestampMicros)) {
+        fail("table.event-time-field", "field '" + t.eventTimeField() + "' has logical type " + s.getLogicalType().getName(),
+            "use a long with logicalType timestamp-millis or timestamp-micros");
+      }
+    }
+    if (t.deleteField() != null) {
+      requireField(schema, t.deleteField(), "table.delete-field", EnumSet.of(Schema.Type.BOOLEAN));
+    }
+  }
+
+  private Schema requireField(Schema schema, String name, String path, Set<Schema.Type> types) {
+    Schema.Field f = schema.getField(name);
+    if (f == null) {
+      fail(path, "field '" + name + "' is not in the schema " + schema.getFullName(),
+          SpecLoader.suggest(name, new ArrayList<>(schema.getFields().stream().map(Schema.Field::name).toList()))
+              .replace("valid keys here", "schema fields"));
+      return null;
+    }
+    Schema s = nonNull(f.schema());
+    if (!types.contains(s.getType())) {
+      fail(path, "field '" + name + "' is " + s.getType().getName(), "expected one of " + types);
+      return null;
+    }
+    return s;
+  }
+
+  /** The non-null branch of a nullable union, or the schema itself. */
+  static Schema nonNull(Schema s) {
+    if (s.getType() == Schema.Type.UNION) {
+      for (Schema b : s.getTypes()) {
+        if (b.getType() != Schema.Type.NULL) {
+          return b;
+        }
+      }
+    }
+    return s;
+  }
+
+  private void fail(String path, String problem, String hint) {
+    problems.add(new SpecException(file, path, locator.lineOf(path), problem, hint));
+  }
+}

@@ -1,0 +1,173 @@
+package io.sluice.core.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpecLoaderTest {
+  @TempDir Path dir;
+
+  static final String SCHEMA = """
+      {"type":"record","name":"E","fields":[
+        {"name":"id","type":"string"},
+        {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+        {"name":"v","type":["null","double"],"default":null},
+        {"name":"seq","type":"long"},
+        {"name":"gone","type":"boolean","default":false}]}""";
+
+  static final String GOOD = """
+      name: clicks
+      source:
+        schema: e.avsc
+        max-bytes-per-batch: 64m
+        listing-lookback: 30m
+      table:
+        type: mor
+        record-key: [id]
+        ordering-field: seq
+        event-time-field: ts
+        partition-grain: hour
+        delete-field: gone
+      hudi:
+        hoodie.cleaner.commits.retained: 5
+      hadoop:
+        fs.defaultFS: file:///
+      """;
+
+  @BeforeEach
+  void schema() throws IOException {
+    Files.writeString(dir.resolve("e.avsc"), SCHEMA);
+  }
+
+  private PipelineSpec load(String yaml) throws IOException {
+    Path f = dir.resolve("p.yaml");
+    Files.writeString(f, yaml);
+    return SpecLoader.load(f.toString(), yaml, dir, dir);
+  }
+
+  private SpecException fails(String yaml) {
+    return (SpecException) org.assertj.core.api.Assertions.catchThrowable(() -> load(yaml));
+  }
+
+  @Test
+  void loadsAndFillsLaptopDefaults() throws IOException {
+    PipelineSpec s = load(GOOD);
+    assertThat(s.name()).isEqualTo("clicks");
+    assertThat(s.workDir()).isEqualTo("file://" + dir.resolve("sluice-work"));
+    assertThat(s.source().landingDir()).isEqualTo(s.workDir() + "/landing/clicks");
+    assertThat(s.source().schema()).isEqualTo("file://" + dir.resolve("e.avsc"));
+    assertThat(s.source().format()).isEqualTo(SourceFormat.JSONL);
+    assertThat(s.source().maxBytesPerBatch().bytes()).isEqualTo(64L << 20);
+    assertThat(s.source().maxFilesPerBatch()).isEqualTo(1000);
+    assertThat(s.source().listingLookback()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(s.table().name()).isEqualTo("clicks_events");
+    assertThat(s.table().basePath()).isEqualTo(s.workDir() + "/tables/clicks_events");
+    assertThat(s.table().type()).isEqualTo(TableType.MOR);
+    assertThat(s.table().partitionColumns()).containsExactly("dt", "hr");
+    assertThat(s.table().index()).isEqualTo(IndexType.BLOOM);
+    assertThat(s.hudi()).containsEntry("hoodie.cleaner.commits.retained", "5");
+    assertThat(s.hadoop()).containsEntry("fs.defaultFS", "file:///");
+  }
+
+  @Test
+  void shippedSpecsLoad() {
+    Path root = Path.of(System.getProperty("sluice.repo.root", "..")).toAbsolutePath();
+    PipelineSpec demo = SpecLoader.load(root.resolve("conf/demo.yaml"));
+    assertThat(demo.table().recordKey()).containsExactly("event_id");
+    PipelineSpec ref = SpecLoader.load(root.resolve("conf/reference.yaml"));
+    assertThat(ref.name()).isNotBlank();
+  }
+
+  @Test
+  void unknownKeyNamesFileLinePathAndSuggestsTheKey() {
+    SpecException e = fails(GOOD.replace("ordering-field: seq", "orderng-field: seq"));
+    assertThat(e.yamlPath()).isEqualTo("table.orderng-field");
+    assertThat(e.line()).isEqualTo(9);
+    assertThat(e.getMessage()).contains("p.yaml:9", "unknown key 'orderng-field'", "did you mean 'ordering-field'");
+  }
+
+  @Test
+  void invalidEnumListsAllowedValues() {
+    SpecException e = fails(GOOD.replace("type: mor", "type: merge"));
+    assertThat(e.yamlPath()).isEqualTo("table.type");
+    assertThat(e.getMessage()).contains("invalid value 'merge'", "cow, mor");
+  }
+
+  @Test
+  void badDurationAndSizeAreExplained() {
+    assertThat(fails(GOOD.replace("listing-lookback: 30m", "listing-lookback: soon")).getMessage())
+        .contains("source.listing-lookback", "not a duration");
+    assertThat(fails(GOOD.replace("max-bytes-per-batch: 64m", "max-bytes-per-batch: lots")).getMessage())
+        .contains("source.max-bytes-per-batch", "not a size");
+  }
+
+  @Test
+  void wrongShapeIsExplained() {
+    SpecException e = fails(GOOD.replace("record-key: [id]", "record-key: {a: b}"));
+    assertThat(e.yamlPath()).startsWith("table.record-key");
+    assertThat(e.getMessage()).contains("wrong type");
+  }
+
+  @Test
+  void fieldsMustExistInTheSchemaWithUsableTypes() {
+    SpecException e = fails(GOOD.replace("record-key: [id]", "record-key: [idd]"));
+    assertThat(e.yamlPath()).isEqualTo("table.record-key[0]");
+    assertThat(e.getMessage()).contains("field 'idd' is not in the schema", "did you mean 'id'");
+    assertThat(fails(GOOD.replace("event-time-field: ts", "event-time-field: v")).getMessage())
+        .contains("table.event-time-field", "field 'v' is double");
+    assertThat(fails(GOOD.replace("delete-field: gone", "delete-field: seq")).getMessage())
+        .contains("table.delete-field", "expected one of [BOOLEAN]");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    SpecException e = fails("""
+        name: Bad-Name
+        source:
+          schema: e.avsc
+        table:
+          ordering-field: seq
+        hudi:
+          cleaner.commits: 3
+        """);
+    assertThat(e.getMessage()).contains("4 problems", "invalid pipeline name 'Bad-Name'", "missing record key",
+        "missing event-time field", "'cleaner.commits' is not a Hudi config key");
+  }
+
+  @Test
+  void missingOrBrokenSchemaFileFailsAtLoad() throws IOException {
+    assertThat(fails(GOOD.replace("schema: e.avsc", "schema: nope.avsc")).getMessage())
+        .contains("source.schema", "cannot read schema", "nope.avsc");
+    Files.writeString(dir.resolve("bad.avsc"), "{\"type\": \"record\", \"name\": ");
+    assertThat(fails(GOOD.replace("schema: e.avsc", "schema: bad.avsc")).getMessage())
+        .contains("source.schema", "not valid Avro");
+  }
+
+  @Test
+  void reservedFieldNamesAreRefused() throws IOException {
+    Files.writeString(dir.resolve("e.avsc"), SCHEMA.replace("\"name\":\"v\"", "\"name\":\"dt\""));
+    assertThat(fails(GOOD).getMessage()).contains("field 'dt' is reserved");
+  }
+
+  @Test
+  void syntaxErrorsAndEmptySpecs() {
+    assertThat(fails("name: [unclosed\n").getMessage()).contains("p.yaml");
+    assertThat(fails("").getMessage()).contains("empty");
+    assertThat(fails(GOOD + "name: again\n").getMessage()).contains("name");
+  }
+
+  @Test
+  void absoluteAndUriPathsAreKept() throws IOException {
+    PipelineSpec s = load(GOOD.replace("  schema: e.avsc", "  schema: e.avsc\n  landing-dir: hdfs://nn:8020/landing/")
+        .replace("  type: mor", "  type: mor\n  base-path: /data/t"));
+    assertThat(s.source().landingDir()).isEqualTo("hdfs://nn:8020/landing");
+    assertThat(s.table().basePath()).isEqualTo("file:///data/t");
+  }
+}

@@ -1,0 +1,189 @@
+package io.sluice.upserts;
+
+import io.sluice.core.SluiceException;
+import io.sluice.core.spec.IndexType;
+import io.sluice.core.spec.TableType;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hudi.client.HoodieJavaWriteClient;
+import org.apache.hudi.client.common.HoodieJavaEngineContext;
+import org.apache.hudi.common.config.HoodieMetadataConfig;
+import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
+import org.apache.hudi.common.model.HoodieAvroPayload;
+import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.common.table.timeline.TimelineUtils;
+import org.apache.hudi.config.HoodieArchivalConfig;
+import org.apache.hudi.config.HoodieCleanConfig;
+import org.apache.hudi.config.HoodieCompactionConfig;
+import org.apache.hudi.config.HoodieIndexConfig;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.index.HoodieIndex;
+import org.apache.hudi.storage.StorageConfiguration;
+import org.apache.hudi.storage.hadoop.HadoopStorageConfiguration;
+
+/**
+ * One Hudi table Sluice writes: its layout (key, ordering, partitions) and the write settings every
+ * writer of it must share. Creates the table (version 6) on first use; user {@code hudi:} keys
+ * override Sluice's defaults.
+ */
+public final class HudiTable {
+  private final Layout layout;
+  private final Configuration conf;
+  private final StorageConfiguration<Configuration> storageConf;
+  private final Map<String, String> userProps;
+
+  /**
+   * What identifies records and partitions in a table.
+   *
+   * @param name Hudi and Hive table name
+   * @param basePath table base path URI
+   * @param type COW or MOR
+   * @param recordKeyFields key fields; a single field keys by its value, several by {@code f:v,f:v}
+   * @param orderingField precombine field; the largest value wins
+   * @param partitionFields hive-style partition columns, in path order
+   * @param index index type
+   */
+  public record Layout(String name, String basePath, TableType type, List<String> recordKeyFields,
+      String orderingField, List<String> partitionFields, IndexType index) {}
+
+  public HudiTable(Layout layout, Configuration conf, Map<String, String> userProps) {
+    this.layout = layout;
+    this.conf = conf;
+    this.storageConf = new HadoopStorageConfiguration(conf);
+    this.userProps = userProps;
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public Configuration hadoopConf() {
+    return conf;
+  }
+
+  public boolean exists() {
+    try {
+      Path props = new Path(layout.basePath(), ".hoodie/hoodie.properties");
+      return props.getFileSystem(conf).exists(props);
+    } catch (IOException e) {
+      throw new SluiceException("cannot reach table " + layout.name() + " at " + layout.basePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates the table if it does not exist yet. */
+  public void ensureExists(Schema schema) {
+    if (exists()) {
+      return;
+    }
+    try {
+      FileSystem fs = new Path(layout.basePath()).getFileSystem(conf);
+      fs.mkdirs(new Path(layout.basePath()));
+      HoodieTableMetaClient.withPropertyBuilder()
+          .setTableType(layout.type().hudiName())
+          .setTableName(layout.name())
+          .setTableCreateSchema(schema.toString())
+          .setRecordKeyFields(String.join(",", layout.recordKeyFields()))
+          .setPreCombineField(layout.orderingField())
+          .setPartitionFields(String.join(",", layout.partitionFields()))
+          .setPayloadClassName(DefaultHoodieRecordPayload.class.getName())
+          .setKeyGeneratorClassProp(keyGeneratorClass())
+          .setHiveStylePartitioningEnable(true)
+          .setUrlEncodePartitioning(false)
+          .setPopulateMetaFields(true)
+          .setTimelineLayoutVersion(1)
+          .initTable(storageConf, layout.basePath());
+    } catch (IOException e) {
+      throw new SluiceException("cannot create Hudi table " + layout.name() + " at " + layout.basePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String keyGeneratorClass() {
+    return layout.recordKeyFields().size() == 1 && layout.partitionFields().size() == 1
+        ? "org.apache.hudi.keygen.SimpleAvroKeyGenerator"
+        : "org.apache.hudi.keygen.ComplexAvroKeyGenerator";
+  }
+
+  public HoodieTableMetaClient metaClient() {
+    return HoodieTableMetaClient.builder().setConf(storageConf.newInstance()).setBasePath(layout.basePath())
+        .setLoadActiveTimelineOnLoad(true).build();
+  }
+
+  /** Sluice's defaults, then the user's {@code hudi:} keys. */
+  public HoodieWriteConfig writeConfig(Schema schema) {
+    Map<String, String> props = new HashMap<>();
+    props.put("hoodie.datasource.write.recordkey.field", String.join(",", layout.recordKeyFields()));
+    props.put("hoodie.datasource.write.partitionpath.field", String.join(",", layout.partitionFields()));
+    props.put("hoodie.datasource.write.precombine.field", layout.orderingField());
+    props.put("hoodie.payload.ordering.field", layout.orderingField());
+    props.put("hoodie.datasource.write.hive_style_partitioning", "true");
+    props.put("hoodie.datasource.write.keygenerator.class", keyGeneratorClass());
+    props.put("hoodie.combine.before.upsert", "true");
+    props.put("hoodie.combine.before.delete", "true");
+    props.put("hoodie.parquet.compression.codec", "snappy");
+    // Records arrive keyed on the client, so Hudi needs no key generator on the write path.
+    props.put("hoodie.bloom.index.update.partition.path", "false");
+    props.put("hoodie.simple.index.update.partition.path", "false");
+    props.putAll(userProps);
+    boolean mor = layout.type() == TableType.MOR;
+    return HoodieWriteConfig.newBuilder()
+        .withPath(layout.basePath())
+        .forTable(layout.name())
+        .withSchema(schema.toString())
+        .withWritePayLoad(DefaultHoodieRecordPayload.class.getName())
+        .withAutoCommit(false)
+        .withEmbeddedTimelineServerEnabled(false)
+        .withMarkersType("DIRECT")
+        .withParallelism(2, 2)
+        .withDeleteParallelism(2)
+        .withIndexConfig(HoodieIndexConfig.newBuilder()
+            .withIndexType(HoodieIndex.IndexType.valueOf(layout.index().name())).build())
+        .withCleanConfig(HoodieCleanConfig.newBuilder().withAutoClean(true).retainCommits(10).build())
+        .withArchivalConfig(HoodieArchivalConfig.newBuilder().archiveCommitsWith(20, 30).build())
+        .withCompactionConfig(HoodieCompactionConfig.newBuilder()
+            .withInlineCompaction(mor)
+            .withMaxNumDeltaCommitsBeforeCompaction(5)
+            .build())
+        // The metadata table doubles start-up cost for small mini-batches; listing is cheap at this scale.
+        .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(false).build())
+        .withProps(props)
+        .build();
+  }
+
+  public HoodieJavaWriteClient<HoodieAvroPayload> newWriteClient(Schema schema) {
+    return new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf.newInstance()), writeConfig(schema));
+  }
+
+  /**
+   * The value of an extra-metadata key from the newest completed commit that carries it; compaction,
+   * clustering and cleaning commits carry none, so a plain look at the latest commit is not enough.
+   */
+  public Optional<String> latestCommitMetadata(String key) {
+    if (!exists()) {
+      return Optional.empty();
+    }
+    HoodieTimeline commits = metaClient().getCommitsTimeline().filterCompletedInstants();
+    return commits.getReverseOrderedInstants()
+        .map(i -> extraMetadata(commits, i).get(key))
+        .filter(v -> v != null)
+        .findFirst();
+  }
+
+  static Map<String, String> extraMetadata(HoodieTimeline timeline, HoodieInstant instant) {
+    try {
+      HoodieCommitMetadata md = TimelineUtils.getCommitMetadata(instant, timeline);
+      return md.getExtraMetadata();
+    } catch (IOException e) {
+      throw new SluiceException("cannot read commit metadata of " + instant + ": " + e.getMessage(), e);
+    }
+  }
+}

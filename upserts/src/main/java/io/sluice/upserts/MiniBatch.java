@@ -1,0 +1,207 @@
+package io.sluice.upserts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.core.CrashPoints;
+import io.sluice.core.SluiceException;
+import io.sluice.core.spec.EventSchemas;
+import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.util.HadoopConfs;
+import io.sluice.ingest.EventReader;
+import io.sluice.ingest.FileReport;
+import io.sluice.ingest.IngestResult;
+import io.sluice.ingest.LandingDirSource;
+import io.sluice.ingest.SourceCheckpoint;
+import io.sluice.ingest.SourcePlan;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.avro.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mini-batch of the first half of the pipeline: landing files → validated records → the events
+ * table. The source checkpoint travels in the events commit's extra metadata (as in HoodieStreamer),
+ * so the commit is the single point of truth: a batch that crashed before it is redone in full,
+ * one that crashed after it is never redone.
+ */
+public final class MiniBatch {
+  /** Extra-metadata key of the landing-dir checkpoint on events commits. */
+  public static final String CHECKPOINT_KEY = "sluice.source.checkpoint";
+  /** Extra-metadata key of the batch counts on events commits. */
+  public static final String BATCH_STATS_KEY = "sluice.batch.stats";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MiniBatch.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final PipelineSpec spec;
+  private final Configuration conf;
+  private final Schema userSchema;
+  private final Schema tableSchema;
+  private final HudiTable events;
+  private final QuarantineTable quarantine;
+  private final StagingArea staging;
+
+  public MiniBatch(PipelineSpec spec) {
+    this(spec, HadoopConfs.of(spec));
+  }
+
+  public MiniBatch(PipelineSpec spec, Configuration conf) {
+    this.spec = spec;
+    this.conf = conf;
+    this.userSchema = EventSchemas.userSchema(spec);
+    this.tableSchema = EventSchemas.tableSchema(userSchema, spec.table());
+    this.events = eventsTable(spec, conf);
+    this.quarantine = new QuarantineTable(spec, conf);
+    this.staging = new StagingArea(spec.stagingDir(), conf, tableSchema);
+  }
+
+  /** The events table of a pipeline. */
+  public static HudiTable eventsTable(PipelineSpec spec, Configuration conf) {
+    var t = spec.table();
+    return new HudiTable(new HudiTable.Layout(t.name(), t.basePath(), t.type(), t.recordKey(), t.orderingField(),
+        t.partitionColumns(), t.index()), conf, spec.hudi());
+  }
+
+  public HudiTable events() {
+    return events;
+  }
+
+  public QuarantineTable quarantine() {
+    return quarantine;
+  }
+
+  public Schema tableSchema() {
+    return tableSchema;
+  }
+
+  /** The checkpoint of the last committed batch, or the empty checkpoint for a new table. */
+  public SourceCheckpoint committedCheckpoint() {
+    return events.latestCommitMetadata(CHECKPOINT_KEY).map(SourceCheckpoint::fromJson).orElse(SourceCheckpoint.EMPTY);
+  }
+
+  /** Ingest then upsert in this process; finishes a batch a separate ingest stage left staged first. */
+  public BatchReport runOnce() {
+    Optional<StagedBatch> pending = staging.read();
+    if (pending.isPresent()) {
+      LOG.info("{}: finishing the batch staged by an earlier ingest stage", spec.name());
+      BatchReport r = upsert(pending.get());
+      staging.clear();
+      return r;
+    }
+    return upsert(ingest());
+  }
+
+  /** The ingest stage on its own: stages the batch for a later {@link #upsertStaged()}. */
+  public StagedBatch ingestAndStage() {
+    Optional<StagedBatch> pending = staging.read();
+    if (pending.isPresent()) {
+      LOG.info("{}: a staged batch is already waiting for the upsert stage; not ingesting more", spec.name());
+      return pending.get();
+    }
+    StagedBatch b = ingest();
+    if (!b.isEmpty()) {
+      staging.write(b);
+    }
+    return b;
+  }
+
+  /** The upsert stage on its own: commits the staged batch, if any. */
+  public BatchReport upsertStaged() {
+    Optional<StagedBatch> pending = staging.read();
+    BatchReport r = upsert(pending.orElseGet(() -> emptyBatch(committedCheckpoint(), new LinkedHashMap<>())));
+    staging.clear();
+    return r;
+  }
+
+  /** Plans and reads the next batch and commits its quarantined records; does not touch the events table. */
+  public StagedBatch ingest() {
+    Map<String, Long> ms = new LinkedHashMap<>();
+    long t = System.nanoTime();
+    SourceCheckpoint from = committedCheckpoint();
+    SourcePlan plan = new LandingDirSource(spec, conf).plan(from);
+    t = lap(ms, "list", t);
+    CrashPoints.reach(CrashPoints.INGEST_LISTED);
+    if (plan.isEmpty()) {
+      return emptyBatch(from, ms);
+    }
+    IngestResult result = new EventReader(spec, userSchema, conf).read(plan.files());
+    t = lap(ms, "read", t);
+    String qInstant = null;
+    if (!result.quarantined().isEmpty()) {
+      qInstant = quarantine.write(result.quarantined(), Map.of(CHECKPOINT_KEY, plan.next().toJson())).instant();
+      lap(ms, "quarantine", t);
+      CrashPoints.reach(CrashPoints.QUARANTINE_COMMITTED);
+    }
+    long bytes = plan.files().stream().mapToLong(f -> f.length()).sum();
+    return new StagedBatch(from, plan.next(), result.records(), result.recordsIn(), result.quarantined().size(),
+        result.deletes(), bytes, plan.backlogFiles(), qInstant, result.files(), ms);
+  }
+
+  private static StagedBatch emptyBatch(SourceCheckpoint cp, Map<String, Long> ms) {
+    return new StagedBatch(cp, cp, List.of(), 0, 0, 0, 0, 0, null, List.of(), ms);
+  }
+
+  /** Commits a staged batch to the events table, exactly once. */
+  public BatchReport upsert(StagedBatch b) {
+    Map<String, Long> ms = new LinkedHashMap<>(b.stageMillis());
+    if (b.isEmpty()) {
+      return report(b, true, false, null, ms);
+    }
+    SourceCheckpoint current = committedCheckpoint();
+    if (current.toJson().equals(b.next().toJson())) {
+      LOG.info("{}: batch already committed (checkpoint matches); nothing to redo", spec.name());
+      return report(b, false, true, null, ms);
+    }
+    if (!current.toJson().equals(b.from().toJson())) {
+      throw new SluiceException("the staged batch of " + spec.name() + " starts from a checkpoint the events table"
+          + " has moved past; it was not applied. Delete " + spec.stagingDir() + " and run again to re-ingest.");
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put(CHECKPOINT_KEY, b.next().toJson());
+    meta.put(BATCH_STATS_KEY, stats(b));
+    CommitResult c = new HudiWriter(events, tableSchema).upsert(b.records(), meta, CrashPoints.UPSERT_WRITTEN);
+    ms.put("write", c.writeMillis());
+    ms.put("commit", c.commitMillis());
+    CrashPoints.reach(CrashPoints.UPSERT_COMMITTED);
+    return report(b, false, false, c, ms);
+  }
+
+  private String stats(StagedBatch b) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("files", b.fileReports().size());
+    s.put("bytes", b.bytes());
+    s.put("records_in", b.recordsIn());
+    s.put("good", b.records().size());
+    s.put("deletes", b.deletes());
+    s.put("quarantined", b.quarantined());
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private BatchReport report(StagedBatch b, boolean nothingNew, boolean already, CommitResult c, Map<String, Long> ms) {
+    List<FileReport> files = b.fileReports();
+    BatchReport r = new BatchReport(spec.name(), nothingNew, already, files.size(), b.bytes(), b.recordsIn(),
+        b.records().size(), b.deletes(), b.quarantined(),
+        c == null ? 0 : c.inserts(), c == null ? 0 : c.updates(), c == null ? 0 : c.deletes(),
+        c == null ? 0 : c.upserted(), c == null ? new TreeSet<>() : c.partitions(),
+        c == null ? null : c.instant(), b.quarantineInstant(), b.backlogFiles(), ms, files);
+    LOG.info("{}: batch {}: {} files, {} records in, {} good ({} deletes), {} quarantined, {} partitions, backlog {} files, ms {}",
+        spec.name(), r.eventsInstant() == null ? (nothingNew ? "empty" : "skipped") : r.eventsInstant(), r.files(),
+        r.recordsIn(), r.good(), r.deletes(), r.quarantined(), r.partitions().size(), r.backlogFiles(), ms);
+    return r;
+  }
+
+  private static long lap(Map<String, Long> ms, String stage, long start) {
+    long now = System.nanoTime();
+    ms.put(stage, (now - start) / 1_000_000);
+    return now;
+  }
+}
