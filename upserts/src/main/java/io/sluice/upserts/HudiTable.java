@@ -130,9 +130,9 @@ public final class HudiTable {
     props.put("hoodie.combine.before.upsert", "true");
     props.put("hoodie.combine.before.delete", "true");
     props.put("hoodie.parquet.compression.codec", "snappy");
-    // Records arrive keyed on the client, so Hudi needs no key generator on the write path.
-    props.put("hoodie.bloom.index.update.partition.path", "false");
-    props.put("hoodie.simple.index.update.partition.path", "false");
+    // Only global indexes use these: a key whose event date changed moves to its new partition.
+    props.put("hoodie.bloom.index.update.partition.path", "true");
+    props.put("hoodie.simple.index.update.partition.path", "true");
     props.putAll(userProps);
     boolean mor = layout.type() == TableType.MOR;
     return HoodieWriteConfig.newBuilder()

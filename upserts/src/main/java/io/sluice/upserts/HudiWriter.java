@@ -51,7 +51,14 @@ public final class HudiWriter {
       // Rolls back instants a crashed writer left inflight (failed-writes policy EAGER).
       String instant = client.startCommit();
       long t0 = System.nanoTime();
-      List<WriteStatus> statuses = hoodieRecords.isEmpty() ? List.of() : client.upsert((List) hoodieRecords, instant);
+      List<WriteStatus> statuses;
+      if (hoodieRecords.isEmpty()) {
+        // An all-quarantined batch still commits, so its checkpoint advances.
+        client.transitionInflight(instant);
+        statuses = List.of();
+      } else {
+        statuses = client.upsert((List) hoodieRecords, instant);
+      }
       long errors = statuses.stream().mapToLong(WriteStatus::getTotalErrorRecords).sum();
       if (errors > 0) {
         String sample = statuses.stream().filter(WriteStatus::hasErrors)
