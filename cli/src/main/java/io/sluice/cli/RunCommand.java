@@ -2,7 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.core.util.Durations;
 import io.sluice.upserts.BatchReport;
-import io.sluice.upserts.MiniBatch;
+import io.sluice.core.util.HadoopConfs;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -32,11 +32,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    MiniBatch batch = new MiniBatch(opts.load());
+    var spec = opts.load();
+    PipelineRun run = new PipelineRun(spec, HadoopConfs.of(spec));
     if (mode.every == null) {
       BatchReport r;
       do {
-        r = batch.runOnce();
+        r = run.once().upsert();
         print(r);
       } while (drain && r.backlogFiles() > 0);
       return 0;
@@ -46,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt));
     while (!Thread.currentThread().isInterrupted()) {
       long start = System.nanoTime();
-      print(batch.runOnce());
+      print(run.once().upsert());
       long sleep = every.toMillis() - (System.nanoTime() - start) / 1_000_000;
       if (sleep > 0) {
         Thread.sleep(sleep);
