@@ -117,7 +117,7 @@ public final class EventReader {
       switch (format) {
         case JSONL -> readJsonLines(in, sink);
         case CSV -> readCsv(in, sink);
-        case AVRO -> readAvro(in, sink);
+        case AVRO -> readAvro(in, sink, tail(fs, p, f.length()));
       }
     }
   }
@@ -221,7 +221,41 @@ public final class EventReader {
     return r;
   }
 
-  private void readAvro(InputStream in, FileSink sink) throws IOException {
+  private static byte[] tail(FileSystem fs, Path p, long length) throws IOException {
+    if (length < 16) {
+      return new byte[0];
+    }
+    byte[] b = new byte[16];
+    try (var in = fs.open(p)) {
+      in.readFully(length - 16, b);
+    }
+    return b;
+  }
+
+  /** The sync marker ending an Avro container's header; a complete file also ends with it. */
+  private static byte[] headerSync(byte[] head) {
+    try {
+      var dec = org.apache.avro.io.DecoderFactory.get().binaryDecoder(head, null);
+      byte[] magic = new byte[4];
+      dec.readFixed(magic);
+      for (long n = dec.readMapStart(); n != 0; n = dec.mapNext()) {
+        for (long i = 0; i < n; i++) {
+          dec.skipString();
+          dec.skipBytes();
+        }
+      }
+      byte[] sync = new byte[16];
+      dec.readFixed(sync);
+      return sync;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void readAvro(InputStream in, FileSink sink, byte[] tail) throws IOException {
+    in.mark(1 << 16);
+    byte[] head = in.readNBytes(1 << 16);
+    in.reset();
     DataFileStream<GenericRecord> stream;
     try {
       stream = new DataFileStream<>(in, new GenericDatumReader<>());
@@ -230,6 +264,9 @@ public final class EventReader {
       sink.quarantine(0, "", "not an Avro container file: " + e.getMessage());
       return;
     }
+    // DataFileStream treats an EOF inside a block as the end of the file, so check the ending ourselves.
+    byte[] sync = headerSync(head);
+    boolean complete = sync != null && java.util.Arrays.equals(sync, tail);
     long n = 0;
     try (stream) {
       while (true) {
@@ -250,6 +287,10 @@ public final class EventReader {
           sink.quarantine(n, raw, e.getMessage());
         }
       }
+    }
+    if (!complete) {
+      sink.quarantine(n + 1, "", "corrupt or truncated Avro file after record " + n
+          + ": it does not end with its sync marker; rest of the file not read");
     }
   }
 
