@@ -37,6 +37,22 @@ import org.apache.hudi.storage.hadoop.HadoopStorageConfiguration;
  * override Sluice's defaults.
  */
 public final class HudiTable {
+  static {
+    // Hudi sizes records with JOL, whose first use prints attach warnings to stdout, which would
+    // corrupt --json output: initialise it once with stdout pointed at stderr.
+    System.setProperty("jol.skipDynamicAttach", System.getProperty("jol.skipDynamicAttach", "true"));
+    System.setProperty("jol.skipHotspotSAAttach", System.getProperty("jol.skipHotspotSAAttach", "true"));
+    java.io.PrintStream out = System.out;
+    System.setOut(System.err);
+    try {
+      Class.forName("org.openjdk.jol.vm.VM").getMethod("current").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      // JOL absent or unusable: Hudi falls back on its own estimates.
+    } finally {
+      System.setOut(out);
+    }
+  }
+
   private final Layout layout;
   private final Configuration conf;
   private final StorageConfiguration<Configuration> storageConf;
