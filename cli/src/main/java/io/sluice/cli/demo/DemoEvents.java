@@ -107,9 +107,8 @@ public final class DemoEvents {
       }
       long nu = Math.round(n * cfg.updateFraction());
       for (int k = 0; k < nu; k++) {
-        ObjectNode e = latest.get(ids.get(rnd.nextInt(pool))).deepCopy();
-        if (e.get("deleted").asBoolean()) continue;
-        e.put("updated_at", Math.max(e.get("updated_at").asLong() + 1, arrival));
+        ObjectNode e = nextVersion(rnd, pool, arrival);
+        if (e == null) continue;
         e.put("latency_ms", 20 + rnd.nextInt(400));
         if (e.get("event_type").asText().equals("order")) {
           e.put("amount", round2(e.get("amount").asDouble() * (0.5 + rnd.nextDouble())));
@@ -119,9 +118,8 @@ public final class DemoEvents {
       }
       long nx = Math.round(n * cfg.deleteFraction());
       for (int k = 0; k < nx; k++) {
-        ObjectNode e = latest.get(ids.get(rnd.nextInt(pool))).deepCopy();
-        if (e.get("deleted").asBoolean()) continue;
-        e.put("updated_at", Math.max(e.get("updated_at").asLong() + 1, arrival));
+        ObjectNode e = nextVersion(rnd, pool, arrival);
+        if (e == null) continue;
         e.put("deleted", true);
         emit(lines, e);
         del++;
@@ -175,6 +173,16 @@ public final class DemoEvents {
     e.put("event_time", ts);
     e.put("updated_at", arrival);
     e.put("deleted", false);
+    return e;
+  }
+
+  /** A newer version of a random earlier event, or null if that event is deleted. */
+  private ObjectNode nextVersion(SplittableRandom rnd, int pool, long arrival) {
+    ObjectNode e = latest.get(ids.get(rnd.nextInt(pool))).deepCopy();
+    if (e.get("deleted").asBoolean()) {
+      return null;
+    }
+    e.put("updated_at", Math.max(e.get("updated_at").asLong() + 1, arrival));
     return e;
   }
 
