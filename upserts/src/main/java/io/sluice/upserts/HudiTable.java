@@ -149,8 +149,14 @@ public final class HudiTable {
     // Only global indexes use these: a key whose event date changed moves to its new partition.
     props.put("hoodie.bloom.index.update.partition.path", "true");
     props.put("hoodie.simple.index.update.partition.path", "true");
-    props.putAll(userProps);
     boolean mor = layout.type() == TableType.MOR;
+    if (mor) {
+      // Hudi 0.15.0's Java MOR upsert packs inserts into "small" base files even when the slice has
+      // log files, writing a new base file without those logs: updates in the logs are lost. Sluice's
+      // tests caught it; until fixed upstream, MOR inserts always open new file groups.
+      props.put("hoodie.parquet.small.file.limit", "0");
+    }
+    props.putAll(userProps);
     return HoodieWriteConfig.newBuilder()
         .withPath(layout.basePath())
         .forTable(layout.name())

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.hudi.avro.HoodieAvroUtils;
 import org.apache.hudi.client.common.HoodieJavaEngineContext;
 import org.apache.hudi.common.fs.FSUtils;
 import org.apache.hudi.common.model.FileSlice;
@@ -22,59 +24,103 @@ import org.apache.hudi.table.HoodieJavaTable;
 import org.apache.hudi.table.HoodieTable;
 
 /**
- * Reads the latest committed snapshot of a {@link HudiTable}, COW or MOR (base files merged with
- * their logs), optionally limited to some partitions. Records carry Hudi's meta columns.
+ * Reads committed state of a {@link HudiTable}, COW or MOR (base files merged with their logs):
+ * the latest snapshot of some or all partitions, or one file group as of an instant. Records carry
+ * Hudi's meta columns. One reader sees the timeline as it was when the reader was created.
  */
 public final class SnapshotReader {
   private final HudiTable table;
   private final Schema schema;
+  private HoodieTableMetaClient metaClient;
+  private HoodieTable<?, ?, ?, ?> hoodieTable;
+  private HoodieWriteConfig config;
+
+  /** Records of one file slice and what reading them cost. */
+  public record SliceRead(List<GenericRecord> records, int files, long bytes) {}
 
   public SnapshotReader(HudiTable table, Schema schema) {
     this.table = table;
     this.schema = schema;
   }
 
+  private boolean open() {
+    if (metaClient == null) {
+      if (!table.exists()) {
+        return false;
+      }
+      metaClient = table.metaClient();
+      config = table.writeConfig(schema);
+      hoodieTable = HoodieJavaTable.create(config, new HoodieJavaEngineContext(metaClient.getStorageConf()), metaClient);
+    }
+    return true;
+  }
+
+  /** The meta client this reader's view is built on. */
+  public HoodieTableMetaClient metaClient() {
+    if (!open()) {
+      throw new SluiceException("table " + table.layout().name() + " does not exist at " + table.layout().basePath());
+    }
+    return metaClient;
+  }
+
   /** Relative partition paths of the table, e.g. {@code dt=2024-05-01}. */
   public List<String> partitions() {
-    if (!table.exists()) {
+    if (!open()) {
       return List.of();
     }
-    HoodieTableMetaClient mc = table.metaClient();
-    return FSUtils.getAllPartitionPaths(new HoodieJavaEngineContext(mc.getStorageConf()), mc.getStorage(),
+    return FSUtils.getAllPartitionPaths(new HoodieJavaEngineContext(metaClient.getStorageConf()), metaClient.getStorage(),
         table.layout().basePath(), false, false);
+  }
+
+  /** The latest completed instant, if any. */
+  public Optional<String> latestInstant() {
+    if (!open()) {
+      return Optional.empty();
+    }
+    Option<HoodieInstant> last = metaClient.getCommitsTimeline().filterCompletedInstants().lastInstant();
+    return last.isPresent() ? Optional.of(last.get().getTimestamp()) : Optional.empty();
   }
 
   /** Every live record of the given partitions; all partitions when {@code partitions} is null. */
   public List<GenericRecord> read(Collection<String> partitions) {
     List<GenericRecord> out = new ArrayList<>();
-    if (!table.exists()) {
+    Optional<String> last = latestInstant();
+    if (last.isEmpty()) {
       return out;
     }
-    HoodieTableMetaClient mc = table.metaClient();
-    Option<HoodieInstant> last = mc.getCommitsTimeline().filterCompletedInstants().lastInstant();
-    if (!last.isPresent()) {
-      return out;
-    }
-    String instant = last.get().getTimestamp();
-    HoodieWriteConfig cfg = table.writeConfig(schema);
-    HoodieTable<?, ?, ?, ?> ht = HoodieJavaTable.create(cfg, new HoodieJavaEngineContext(mc.getStorageConf()), mc);
-    Properties props = cfg.getProps();
-    Collection<String> parts = partitions == null ? partitions() : partitions;
-    Schema readSchema = org.apache.hudi.avro.HoodieAvroUtils.addMetadataFields(schema);
-    for (String p : parts) {
-      List<FileSlice> slices = ht.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, instant).toList();
-      for (FileSlice slice : slices) {
-        HoodieMergedReadHandle<?, ?, ?, ?> h = new HoodieMergedReadHandle<>(cfg, Option.of(instant), (HoodieTable) ht,
-            Pair.of(p, slice.getFileId()), Option.of(slice));
-        for (HoodieRecord<?> r : h.getMergedRecords()) {
-          try {
-            r.toIndexedRecord(readSchema, props).ifPresent(ir -> out.add((GenericRecord) ir.getData()));
-          } catch (IOException e) {
-            throw new SluiceException("cannot read record " + r.getRecordKey() + " of " + table.layout().name(), e);
-          }
-        }
+    for (String p : partitions == null ? partitions() : partitions) {
+      for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, last.get()).toList()) {
+        out.addAll(read(slice, p, last.get()).records());
       }
     }
     return out;
+  }
+
+  /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */
+  public SliceRead readFileGroup(String partition, String fileId, String asOf) {
+    if (!open()) {
+      return new SliceRead(List.of(), 0, 0);
+    }
+    Optional<FileSlice> slice = hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(partition, asOf)
+        .filter(s -> s.getFileId().equals(fileId)).findFirst();
+    return slice.map(s -> read(s, partition, asOf)).orElse(new SliceRead(List.of(), 0, 0));
+  }
+
+  private SliceRead read(FileSlice slice, String partition, String asOf) {
+    // The merged handle skips log blocks written after asOf, so MOR slices read as of that instant.
+    HoodieMergedReadHandle<?, ?, ?, ?> h = new HoodieMergedReadHandle<>(config, Option.of(asOf), (HoodieTable) hoodieTable,
+        Pair.of(partition, slice.getFileId()), Option.of(slice));
+    Schema readSchema = HoodieAvroUtils.addMetadataFields(schema);
+    Properties props = config.getProps();
+    List<GenericRecord> out = new ArrayList<>();
+    for (HoodieRecord<?> r : h.getMergedRecords()) {
+      try {
+        r.toIndexedRecord(readSchema, props).ifPresent(ir -> out.add((GenericRecord) ir.getData()));
+      } catch (IOException e) {
+        throw new SluiceException("cannot read record " + r.getRecordKey() + " of " + table.layout().name(), e);
+      }
+    }
+    int files = (slice.getBaseFile().isPresent() ? 1 : 0) + (int) slice.getLogFiles().count();
+    return new SliceRead(out, files, slice.getTotalFileSize());
   }
 }

@@ -1,0 +1,186 @@
+package io.sluice.incremental;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.spec.SpecLoader;
+import io.sluice.upserts.MiniBatch;
+import io.sluice.upserts.SnapshotReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ChangesTest {
+  @TempDir Path dir;
+  static final long DAY = 86_400_000L;
+  static final long T0 = 1_715_000_000_000L;
+
+  MiniBatch pipeline(String type, int days, String hudiExtra) throws Exception {
+    Files.writeString(dir.resolve("e.avsc"), """
+        {"type":"record","name":"E","fields":[
+          {"name":"id","type":"string"},
+          {"name":"v","type":"long"},
+          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+          {"name":"seq","type":"long"},
+          {"name":"del","type":"boolean","default":false}]}""");
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: inc
+        work-dir: %s
+        source:
+          schema: e.avsc
+          validation:
+            max-future-skew: 3650d
+        table:
+          type: %s
+          record-key: [id]
+          ordering-field: seq
+          event-time-field: ts
+          delete-field: del
+        hudi:
+          hoodie.compact.inline.max.delta.commits: "3"
+        %s
+        """.formatted(dir.resolve("work"), type, hudiExtra == null ? "" : hudiExtra.indent(2)));
+    PipelineSpec spec = SpecLoader.load(dir.resolve("p.yaml"));
+    Files.createDirectories(Path.of(java.net.URI.create(spec.source().landingDir())));
+    return new MiniBatch(spec, new Configuration());
+  }
+
+  static void land(MiniBatch mb, String name, String lines) throws Exception {
+    Path landing = Path.of(java.net.URI.create(mb.events().layout().basePath())).getParent().getParent().resolve("landing/inc");
+    Files.writeString(landing.resolve(name), lines);
+  }
+
+  static String line(int key, long v, long seq, boolean del) {
+    long ts = T0 + (key % 7) * DAY;   // an event keeps its day
+    return String.format("{\"id\":\"k%d\",\"v\":%d,\"ts\":%d,\"seq\":%d,\"del\":%s}%n", key, v, ts, seq, del);
+  }
+
+  static Map<String, Long> snapshot(MiniBatch mb) {
+    return new SnapshotReader(mb.events(), mb.tableSchema()).read(null).stream()
+        .collect(Collectors.toMap(r -> r.get("id").toString(), r -> (Long) r.get("v")));
+  }
+
+  @ParameterizedTest(name = "{0} seed {1}")
+  @CsvSource({"cow,1", "mor,2", "cow,3", "mor,4"})
+  void applyingEachChangeSetToTheOldSnapshotGivesTheNewOne(String type, long seed) throws Exception {
+    MiniBatch mb = pipeline(type, 7, null);
+    Random rnd = new Random(seed);
+    Map<String, Long> prev = new HashMap<>();
+    String prevInstant = null;
+    long seq = 0;
+    for (int b = 0; b < 8; b++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 20 + rnd.nextInt(60);
+      for (int i = 0; i < n; i++) {
+        int key = rnd.nextInt(120);
+        double op = rnd.nextDouble();
+        seq++;
+        if (op < 0.12) {
+          sb.append(line(key, 0, seq, true));                    // delete (maybe of a missing key)
+        } else if (op < 0.2) {
+          sb.append(line(key, 999, Math.max(0, seq - 500), false)); // stale re-delivery: loses
+        } else {
+          sb.append(line(key, seq, seq, false));
+        }
+        if (rnd.nextDouble() < 0.1) {
+          sb.append(line(key, seq, seq, false));                 // duplicate delivery in the batch
+        }
+      }
+      land(mb, "b" + b + ".jsonl", sb.toString());
+      mb.runOnce();
+      Map<String, Long> now = snapshot(mb);
+      ChangeSet cs = Changes.of(mb.events(), mb.tableSchema()).since(prevInstant).read();
+      assertThat(cs.instants()).hasSize(1);
+
+      Map<String, Long> applied = new HashMap<>(prev);
+      for (Change c : cs.changes()) {
+        switch (c.op()) {
+          case INSERT -> {
+            assertThat(c.before()).isNull();
+            assertThat(applied.put(c.key(), (Long) c.after().get("v"))).as("insert of existing " + c.key()).isNull();
+          }
+          case UPDATE -> {
+            assertThat(applied.get(c.key())).isEqualTo(c.before().get("v"));
+            applied.put(c.key(), (Long) c.after().get("v"));
+          }
+          case DELETE -> {
+            assertThat(c.after()).isNull();
+            assertThat(applied.remove(c.key())).as("delete of missing " + c.key()).isEqualTo(c.before().get("v"));
+          }
+        }
+      }
+      assertThat(applied).as("batch " + b).isEqualTo(now);
+      Set<String> inserted = new HashSet<>(now.keySet());
+      inserted.removeAll(prev.keySet());
+      Set<String> deleted = new HashSet<>(prev.keySet());
+      deleted.removeAll(now.keySet());
+      assertThat(cs.changes().stream().filter(c -> c.op() == Change.Op.INSERT).map(Change::key)).containsExactlyInAnyOrderElementsOf(inserted);
+      assertThat(cs.changes().stream().filter(c -> c.op() == Change.Op.DELETE).map(Change::key)).containsExactlyInAnyOrderElementsOf(deleted);
+      prev = now;
+      prevInstant = cs.until();
+    }
+    // the whole history in one scan nets out to the final snapshot
+    ChangeSet all = Changes.of(mb.events(), mb.tableSchema()).read();
+    assertThat(all.count(Change.Op.DELETE)).isZero();
+    assertThat(all.changes().stream().collect(Collectors.toMap(Change::key, c -> (Long) c.after().get("v")))).isEqualTo(prev);
+  }
+
+  @Test
+  void readsOnlyTheFileGroupsTheRangeWrote() throws Exception {
+    MiniBatch mb = pipeline("cow", 30, null);
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < 3000; k++) {
+      long ts = T0 + (k % 30) * DAY;
+      sb.append(String.format("{\"id\":\"k%d\",\"v\":1,\"ts\":%d,\"seq\":1}%n", k, ts));
+    }
+    land(mb, "big.jsonl", sb.toString());
+    mb.runOnce();
+    ChangeSet full = Changes.of(mb.events(), mb.tableSchema()).read();
+    assertThat(full.partitions()).hasSize(30);
+    String base = full.until();
+    land(mb, "late.jsonl", String.format("{\"id\":\"k3\",\"v\":2,\"ts\":%d,\"seq\":2}%n{\"id\":\"new\",\"v\":1,\"ts\":%d,\"seq\":1}%n",
+        T0 + 3 * DAY, T0 + 3 * DAY));
+    mb.runOnce();
+    ChangeSet cs = Changes.of(mb.events(), mb.tableSchema()).since(base).read();
+    assertThat(cs.partitions()).containsExactly("dt=" + io.sluice.core.spec.EventSchemas.day(T0 + 3 * DAY));
+    assertThat(cs.changes()).extracting(Change::key).containsExactlyInAnyOrder("k3", "new");
+    assertThat(cs.metrics().fileGroups()).isEqualTo(1);
+    assertThat(cs.metrics().bytesRead()).isLessThan(full.metrics().bytesRead() / 10);
+    assertThat(cs.metrics().recordsRead()).isLessThanOrEqualTo(2 * 101L + 1);
+  }
+
+  @Test
+  void rangeWhoseFileVersionsWereCleanedFailsInsteadOfReturningLess() throws Exception {
+    MiniBatch mb = pipeline("cow", 1, "hoodie.cleaner.commits.retained: \"1\"\nhoodie.keep.min.commits: \"3\"\nhoodie.keep.max.commits: \"4\"");
+    String first = null;
+    for (int b = 0; b < 6; b++) {
+      land(mb, "b" + b + ".jsonl", line(1, b, b + 1, false) + line(2, b, b + 1, false));
+      mb.runOnce();
+      if (first == null) {
+        first = new SnapshotReader(mb.events(), mb.tableSchema()).latestInstant().orElseThrow();
+      }
+    }
+    String since = first;
+    assertThatThrownBy(() -> Changes.of(mb.events(), mb.tableSchema()).since(since).read())
+        .isInstanceOf(RangeUnavailableException.class)
+        .hasMessageContaining("can no longer be read incrementally")
+        .hasMessageContaining("sluice incremental --full");
+    assertThatThrownBy(() -> Changes.of(mb.events(), mb.tableSchema()).read())
+        .isInstanceOf(RangeUnavailableException.class).hasMessageContaining("archived");
+    // the most recent range is still readable
+    String latest = new SnapshotReader(mb.events(), mb.tableSchema()).latestInstant().orElseThrow();
+    assertThat(Changes.of(mb.events(), mb.tableSchema()).since(latest).read().isEmpty()).isTrue();
+  }
+}
