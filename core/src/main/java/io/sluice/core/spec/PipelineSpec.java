@@ -13,6 +13,7 @@ import java.util.TreeMap;
  * @param workDir root for defaults (landing, tables, staging); default {@code ./sluice-work}
  * @param source landing directory and format
  * @param table the events table
+ * @param metrics metric definitions; none by default
  * @param hudi Hudi write-config keys, e.g. {@code hoodie.cleaner.commits.retained}
  * @param hadoop Hadoop configuration keys, e.g. {@code fs.defaultFS}
  */
@@ -21,10 +22,12 @@ public record PipelineSpec(
     @JsonProperty("work-dir") String workDir,
     @JsonProperty("source") SourceSpec source,
     @JsonProperty("table") TableSpec table,
+    @JsonProperty("metrics") MetricsSpec metrics,
     @JsonProperty("hudi") Map<String, String> hudi,
     @JsonProperty("hadoop") Map<String, String> hadoop) {
 
   public PipelineSpec {
+    metrics = metrics == null ? MetricsSpec.NONE : metrics;
     hudi = hudi == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hudi));
     hadoop = hadoop == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hadoop));
   }
@@ -37,6 +40,16 @@ public record PipelineSpec(
   /** Base path of the quarantine table, next to the events table. */
   public String quarantineBasePath() {
     return workDir + "/tables/" + quarantineTableName();
+  }
+
+  /** Name of the metrics table. */
+  public String metricsTableName() {
+    return name + "_metrics";
+  }
+
+  /** Base path of the metrics table, next to the events table. */
+  public String metricsBasePath() {
+    return workDir + "/tables/" + metricsTableName();
   }
 
   /** Directory where an ingested but not yet upserted batch waits for the upsert stage. */

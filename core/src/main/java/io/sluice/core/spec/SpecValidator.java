@@ -70,6 +70,7 @@ final class SpecValidator {
     }
     if (schema != null) {
       checkFields(schema, t);
+      checkMetrics(schema, spec.metrics());
     }
     if (!problems.isEmpty()) {
       if (problems.size() == 1) {
@@ -125,6 +126,60 @@ final class SpecValidator {
     }
     if (t.deleteField() != null) {
       requireField(schema, t.deleteField(), "table.delete-field", EnumSet.of(Schema.Type.BOOLEAN));
+    }
+  }
+
+  private static final Set<String> METRIC_COLUMNS = Set.of("metric", "grain", "window_start", "window_end", "dims",
+      "revision", "is_complete", "late_correction", "computed_at", "source_instant", "dt", "_hoodie_is_deleted");
+
+  private void checkMetrics(Schema schema, MetricsSpec metrics) {
+    Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < metrics.definitions().size(); i++) {
+      MetricSpec m = metrics.definitions().get(i);
+      String at = "metrics.definitions[" + i + "]";
+      if (m.name() == null || !NAME.matcher(m.name()).matches()) {
+        fail(at + ".name", m.name() == null ? "missing metric name" : "invalid metric name '" + m.name() + "'",
+            "lower case letters, digits and _");
+      } else if (!names.add(m.name())) {
+        fail(at + ".name", "metric '" + m.name() + "' is defined twice", "metric names must be unique");
+      }
+      if (!m.source().equals("events")) {
+        fail(at + ".source", "unknown source table '" + m.source() + "'", "metrics read the events table: source: events");
+      }
+      for (int d = 0; d < m.dimensions().size(); d++) {
+        String dim = m.dimensions().get(d);
+        if (METRIC_COLUMNS.contains(dim)) {
+          fail(at + ".dimensions[" + d + "]", "'" + dim + "' clashes with a metrics-table column", "group by another field");
+        } else {
+          requireField(schema, dim, at + ".dimensions[" + d + "]",
+              EnumSet.of(Schema.Type.STRING, Schema.Type.ENUM, Schema.Type.INT, Schema.Type.LONG, Schema.Type.BOOLEAN));
+        }
+      }
+      for (int k = 0; k < m.measures().size(); k++) {
+        String path = at + ".measures[" + k + "]";
+        try {
+          Measure ms = Measure.parse(m.measures().get(k));
+          if (ms.field() != null) {
+            requireField(schema, ms.field(), path, ms.kind().numeric
+                ? EnumSet.of(Schema.Type.INT, Schema.Type.LONG, Schema.Type.FLOAT, Schema.Type.DOUBLE)
+                : EnumSet.allOf(Schema.Type.class));
+          }
+        } catch (IllegalArgumentException e) {
+          fail(path, e.getMessage(), "measures: count, sum(f), avg(f), min(f), max(f), count_distinct(f), p50(f)..p99(f), nulls(f)");
+        }
+      }
+      if (m.filter() != null) {
+        try {
+          for (String f : EventFilter.compile(m.filter()).fields()) {
+            if (schema.getField(f) == null) {
+              fail(at + ".filter", "filter reads '" + f + "', which is not a schema field",
+                  "quote string literals: event_type == 'order'");
+            }
+          }
+        } catch (IllegalArgumentException e) {
+          fail(at + ".filter", e.getMessage(), "JEXL syntax, e.g. event_type == 'order' && amount > 10");
+        }
+      }
     }
   }
 
