@@ -5,6 +5,9 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.spec.SpecLoader;
 import io.sluice.core.util.HadoopConfs;
+import io.sluice.incremental.MetricRows;
+import io.sluice.incremental.MetricWindowRecompute;
+import io.sluice.incremental.RecomputeReport;
 import io.sluice.upserts.BatchReport;
 import io.sluice.upserts.MiniBatch;
 import io.sluice.upserts.QuarantineTable;
@@ -78,16 +81,22 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     if (!json) {
       out.printf("Sluice demo: %d mini-batches of click/order events into %s%n", batches, work);
-      out.printf("%-5s %5s %7s %7s %5s %5s %5s %5s %7s %6s %6s %5s %s%n", "batch", "files", "in", "good", "quar",
-          "late", "dups", "upd", "inserts", "updts", "dels", "parts", "ms: list/read/quarantine/write/commit");
+      out.printf("%-5s %5s %7s %7s %5s %5s %5s %5s %7s %6s %6s %5s %6s %6s %5s %s%n", "batch", "files", "in", "good", "quar",
+          "late", "dups", "upd", "inserts", "updts", "dels", "parts", "windws", "mrows", "lateC", "ms: list/read/quarantine/write/commit");
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, Long> totalMs = new LinkedHashMap<>();
     TreeSet<String> partitions = new TreeSet<>();
     long in = 0, good = 0, quar = 0, ins = 0, upd = 0, del = 0, late = 0, dups = 0, commits = 0;
+    long windows = 0, metricRows = 0, lateCorrections = 0;
     for (int i = 0; i < batches; i++) {
       DemoEvents.BatchStats g = gen.writeBatch(i, fs, landing);
-      BatchReport r = run.once().upsert();
+      PipelineRun.Report both = run.once();
+      BatchReport r = both.upsert();
+      RecomputeReport mr = both.metrics();
+      windows += mr.windows();
+      metricRows += mr.rowsWritten();
+      lateCorrections += mr.lateCorrections();
       in += r.recordsIn();
       good += r.good();
       quar += r.quarantined();
@@ -99,15 +108,18 @@ final class DemoCommand implements Callable<Integer> {
       commits += r.eventsInstant() == null ? 0 : 1;
       partitions.addAll(r.partitions());
       r.stageMillis().forEach((k, v) -> totalMs.merge(k, v, Long::sum));
+      mr.stageMillis().forEach((k, v) -> totalMs.merge("metrics." + k, v, Long::sum));
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("batch", i);
       row.put("generated", g);
       row.put("report", r);
+      row.put("metrics", mr);
       rows.add(row);
       if (!json) {
-        out.printf("%-5d %5d %7d %7d %5d %5d %5d %5d %7d %6d %6d %5d %s%n", i, r.files(), r.recordsIn(), r.good(),
+        out.printf("%-5d %5d %7d %7d %5d %5d %5d %5d %7d %6d %6d %5d %6d %6d %5d %s%n", i, r.files(), r.recordsIn(), r.good(),
             r.quarantined(), g.late(), g.duplicates(), g.updates(), r.inserts(), r.updates(), r.deletedKeys(),
-            r.partitions().size(), String.join("/", r.stageMillis().values().stream().map(String::valueOf).toList()));
+            r.partitions().size(), mr.windows(), mr.rowsWritten(), mr.lateCorrections(),
+            String.join("/", r.stageMillis().values().stream().map(String::valueOf).toList()));
       }
     }
     MiniBatch mb = run.miniBatch();
@@ -116,7 +128,14 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, Long> actual = new TreeMap<>();
     table.forEach(r -> actual.put(r.get("event_id").toString(), (Long) r.get("updated_at")));
     Map<String, Long> expected = gen.expectedLive();
-    boolean matches = actual.equals(expected) && quarantined.size() == quar && in == good + quar;
+    // The complete view: a from-scratch recompute into a scratch table must equal the incremental one.
+    PipelineSpec check = SpecLoader.load("demo check", Files.readString(work.resolve("conf/demo.yaml"))
+        .replace("name: demo\n", "name: demo_check\n"), work.resolve("conf"), work);
+    MetricWindowRecompute fullView = new MetricWindowRecompute(check, conf);
+    fullView.full(null, null);
+    var incrementalRows = MetricRows.canonical(run.metrics().metricsTable());
+    boolean metricsMatch = incrementalRows.equals(MetricRows.canonical(fullView.metricsTable()));
+    boolean matches = actual.equals(expected) && quarantined.size() == quar && in == good + quar && metricsMatch;
     Map<String, Long> tableRowsPerPartition = new TreeMap<>();
     table.forEach(r -> tableRowsPerPartition.merge(r.get("dt").toString(), 1L, Long::sum));
 
@@ -136,6 +155,11 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("table_rows", table.size());
     summary.put("table_rows_per_partition", tableRowsPerPartition);
     summary.put("expected_rows", expected.size());
+    summary.put("metric_windows_recomputed", windows);
+    summary.put("metric_rows_written", metricRows);
+    summary.put("metric_rows", incrementalRows.size());
+    summary.put("late_corrections", lateCorrections);
+    summary.put("metrics_match_full_recompute", metricsMatch);
     summary.put("table_matches_expected", matches);
     if (json) {
       summary.put("batches", rows);
@@ -151,8 +175,16 @@ final class DemoCommand implements Callable<Integer> {
       quarantined.stream().limit(4).forEach(q -> out.printf("%n  line %s of %s: %s", q.get("line"),
           new org.apache.hadoop.fs.Path(q.get("source_file").toString()).getName(), q.get("error")));
       out.println();
+      out.printf("metrics        %s: %d rows; %d window recomputes wrote %d rows; %d late corrections%n",
+          spec.metricsTableName(), incrementalRows.size(), windows, metricRows, lateCorrections);
+      incrementalRows.values().stream().filter(m -> "revenue_by_country".equals(m.get("metric")))
+          .sorted(java.util.Comparator.comparing(m -> -((Long) m.get("count")))).limit(3).forEach(m ->
+          out.printf("  %s %s %s: %s orders, revenue %s, complete %s%n", m.get("metric"),
+              java.time.Instant.ofEpochMilli((Long) m.get("window_start")), m.get("dims"), m.get("count"),
+              m.get("sum_amount"), m.get("is_complete")));
       out.printf("check          table holds exactly the %d events generated (latest version, deletes applied): %s%n",
-          expected.size(), matches ? "yes" : "NO");
+          expected.size(), actual.equals(expected) ? "yes" : "NO");
+      out.printf("check          incremental metrics equal a full recompute, row for row: %s%n", metricsMatch ? "yes" : "NO");
       out.printf("%nTables are under %s/tables; rerun with --json for machine-readable output.%n", work);
     }
     return matches ? 0 : 1;

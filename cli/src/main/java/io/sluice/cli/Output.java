@@ -38,6 +38,19 @@ final class Output {
     out.printf("  time: %s%n", millis(r.stageMillis()));
   }
 
+  static void recompute(PrintStream out, String pipeline, io.sluice.incremental.RecomputeReport r) {
+    if (r.nothingNew()) {
+      out.printf("%s: metrics up to date (events instant %s)%n", pipeline, r.until());
+      return;
+    }
+    out.printf("%s: %s metrics recompute, events (%s, %s] -> commit %s%n", pipeline, r.full() ? "full" : "incremental",
+        r.since(), r.until(), r.metricsInstant());
+    out.printf("  %d changed keys (%d file groups, %s read); %d windows recomputed from %d records in %d partitions%n",
+        r.changes(), r.scan().fileGroups(), bytes(r.scan().bytesRead()), r.windows(), r.snapshotRecords(), r.partitionsRead());
+    out.printf("  rows: %d written, %d deleted; late corrections %d; time: %s%n", r.rowsWritten(), r.rowsDeleted(),
+        r.lateCorrections(), millis(r.stageMillis()));
+  }
+
   static String millis(Map<String, Long> ms) {
     StringBuilder sb = new StringBuilder();
     ms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));

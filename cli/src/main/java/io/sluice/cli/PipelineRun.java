@@ -1,6 +1,8 @@
 package io.sluice.cli;
 
 import io.sluice.core.spec.PipelineSpec;
+import io.sluice.incremental.MetricWindowRecompute;
+import io.sluice.incremental.RecomputeReport;
 import io.sluice.upserts.BatchReport;
 import io.sluice.upserts.MiniBatch;
 import org.apache.hadoop.conf.Configuration;
@@ -11,12 +13,19 @@ import org.apache.hadoop.conf.Configuration;
  */
 final class PipelineRun {
   /** Results of one batch, one field per stage. */
-  record Report(BatchReport upsert) {}
+  record Report(BatchReport upsert, RecomputeReport metrics) {}
 
   private final MiniBatch batch;
+  private final MetricWindowRecompute metrics;
 
   PipelineRun(PipelineSpec spec, Configuration conf) {
     this.batch = new MiniBatch(spec, conf);
+    this.metrics = spec.metrics().isEmpty() ? null : new MetricWindowRecompute(spec, conf);
+  }
+
+  /** The metrics stage, or null when the spec defines no metrics. */
+  MetricWindowRecompute metrics() {
+    return metrics;
   }
 
   MiniBatch miniBatch() {
@@ -24,6 +33,8 @@ final class PipelineRun {
   }
 
   Report once() {
-    return new Report(batch.runOnce());
+    BatchReport upsert = batch.runOnce();
+    // Recompute also when no new files arrived: an earlier run may have died between the two commits.
+    return new Report(upsert, metrics == null ? null : metrics.incremental());
   }
 }

@@ -1,7 +1,6 @@
 package io.sluice.cli;
 
 import io.sluice.core.util.Durations;
-import io.sluice.upserts.BatchReport;
 import io.sluice.core.util.HadoopConfs;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run mini-batches: ingest + upsert (later stages join as they are built).",
+    description = {"Run mini-batches: ingest, upsert, then (when the spec defines metrics) incremental recompute.",
         "--once runs one batch; --every runs one per interval until stopped (Ctrl-C finishes the current batch)."})
 final class RunCommand implements Callable<Integer> {
   @Mixin PipelineOptions opts;
@@ -35,11 +34,11 @@ final class RunCommand implements Callable<Integer> {
     var spec = opts.load();
     PipelineRun run = new PipelineRun(spec, HadoopConfs.of(spec));
     if (mode.every == null) {
-      BatchReport r;
+      PipelineRun.Report r;
       do {
-        r = run.once().upsert();
-        print(r);
-      } while (drain && r.backlogFiles() > 0);
+        r = run.once();
+        print(spec.name(), r);
+      } while (drain && r.upsert().backlogFiles() > 0);
       return 0;
     }
     Duration every = Durations.parse(mode.every);
@@ -47,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt));
     while (!Thread.currentThread().isInterrupted()) {
       long start = System.nanoTime();
-      print(run.once().upsert());
+      print(spec.name(), run.once());
       long sleep = every.toMillis() - (System.nanoTime() - start) / 1_000_000;
       if (sleep > 0) {
         Thread.sleep(sleep);
@@ -56,11 +55,14 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void print(BatchReport r) {
+  private void print(String pipeline, PipelineRun.Report r) {
     if (opts.json) {
       Output.json(System.out, r);
     } else {
-      Output.batch(System.out, r);
+      Output.batch(System.out, r.upsert());
+      if (r.metrics() != null) {
+        Output.recompute(System.out, pipeline, r.metrics());
+      }
     }
   }
 }

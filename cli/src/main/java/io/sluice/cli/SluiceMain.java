@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         IngestCommand.class,
         UpsertCommand.class,
+        IncrementalCommand.class,
+        BackfillCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {

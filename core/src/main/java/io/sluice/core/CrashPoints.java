@@ -23,6 +23,9 @@ public final class CrashPoints {
   /** The events commit is complete; cleaning and staging cleanup not yet done. */
   public static final String UPSERT_COMMITTED = "upsert.committed";
 
+  /** Metric rows written for the metrics instant; the instant is inflight. */
+  public static final String METRICS_WRITTEN = "metrics.written";
+
   private static final String TARGET = System.getenv(ENV_POINT);
 
   private CrashPoints() {}

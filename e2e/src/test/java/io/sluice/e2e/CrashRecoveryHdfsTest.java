@@ -6,6 +6,8 @@ import io.sluice.core.CrashPoints;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.spec.SpecLoader;
 import io.sluice.core.testing.MiniDfs;
+import io.sluice.incremental.MetricRows;
+import io.sluice.incremental.MetricWindowRecompute;
 import io.sluice.upserts.HudiTable;
 import io.sluice.upserts.MiniBatch;
 import io.sluice.upserts.QuarantineTable;
@@ -41,6 +43,7 @@ class CrashRecoveryHdfsTest {
   static String landing;
   static Set<String> referenceEvents;
   static Set<String> referenceQuarantine;
+  static Map<String, Map<String, Object>> referenceMetrics;
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,6 +58,10 @@ class CrashRecoveryHdfsTest {
         + "{\"event_id\":\"x\",\"event_type\":\"view\"}\n");
     MiniBatch ref = new MiniBatch(spec("reference"), dfs.conf());
     ref.runOnce();
+    MetricWindowRecompute refMetrics = new MetricWindowRecompute(spec("reference"), dfs.conf());
+    refMetrics.incremental();
+    referenceMetrics = MetricRows.canonical(refMetrics.metricsTable());
+    assertThat(referenceMetrics).isNotEmpty();
     referenceEvents = rows(ref.events(), ref.tableSchema());
     referenceQuarantine = rows(ref.quarantine().table(), QuarantineTable.SCHEMA);
     assertThat(referenceEvents).hasSize(499);      // 500 ids, one deleted
@@ -70,7 +77,7 @@ class CrashRecoveryHdfsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {CrashPoints.INGEST_LISTED, CrashPoints.QUARANTINE_COMMITTED, CrashPoints.UPSERT_WRITTEN,
-      CrashPoints.UPSERT_COMMITTED})
+      CrashPoints.UPSERT_COMMITTED, CrashPoints.METRICS_WRITTEN})
   void killedBatchIsRedoneExactlyOnce(String point) throws Exception {
     PipelineSpec spec = spec(point.replace('.', '_'));
     Path specFile = local.resolve(point + ".yaml");
@@ -94,7 +101,10 @@ class CrashRecoveryHdfsTest {
 
     assertThat(rows(mb.events(), mb.tableSchema())).isEqualTo(referenceEvents);
     assertThat(rows(mb.quarantine().table(), QuarantineTable.SCHEMA)).isEqualTo(referenceQuarantine);
-    for (HudiTable t : List.of(mb.events(), mb.quarantine().table())) {
+    MetricWindowRecompute metrics = new MetricWindowRecompute(spec, dfs.conf());
+    assertThat(MetricRows.canonical(metrics.metricsTable())).isEqualTo(referenceMetrics);
+    assertThat(metrics.incremental().nothingNew()).isTrue();
+    for (HudiTable t : List.of(mb.events(), mb.quarantine().table(), metrics.metricsTable().table())) {
       assertThat(t.metaClient().getActiveTimeline().filterInflightsAndRequested().countInstants())
           .as("pending instants on " + t.layout().name()).isZero();
     }
@@ -118,6 +128,12 @@ class CrashRecoveryHdfsTest {
           ordering-field: updated_at
           event-time-field: event_time
           delete-field: deleted
+        metrics:
+          definitions:
+            - name: by_platform
+              grain: 1h
+              dimensions: [platform, event_type]
+              measures: [count, count_distinct(user_id), p95(latency_ms)]
         """.formatted(dfs.uri(), name, landing);
     Path f = local.resolve(name.replace('_', '.') + ".yaml");
     Files.writeString(f, yaml);

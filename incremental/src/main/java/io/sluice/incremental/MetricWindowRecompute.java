@@ -1,5 +1,6 @@
 package io.sluice.incremental;
 
+import io.sluice.core.CrashPoints;
 import io.sluice.core.SluiceException;
 import io.sluice.core.spec.EventFilter;
 import io.sluice.core.spec.EventSchemas;
@@ -255,7 +256,7 @@ public final class MetricWindowRecompute {
       meta.put(MAX_EVENT_TIME_KEY, Long.toString(maxEvent));
     }
     meta.put(LATE_CORRECTIONS_KEY, Long.toString(late));
-    CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, null);
+    CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, CrashPoints.METRICS_WRITTEN);
     lap(ms, "write", t);
     RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), read, partitions.size(),
         written, deleted, late, wm, scan, c.instant(), ms);

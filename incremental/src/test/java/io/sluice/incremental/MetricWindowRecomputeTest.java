@@ -85,21 +85,8 @@ class MetricWindowRecomputeTest {
         id, user, country, kind, amount == null ? "null" : amount.toString(), ts, seq, del);
   }
 
-  /** Rows by key, without the columns that legitimately differ between an incremental and a full run. */
   static Map<String, Map<String, Object>> rows(MetricsTable t) {
-    Map<String, Map<String, Object>> out = new TreeMap<>();
-    for (GenericRecord r : new SnapshotReader(t.table(), t.schema()).read(null)) {
-      Map<String, Object> row = new TreeMap<>();
-      for (Schema.Field f : t.schema().getFields()) {
-        if (!List.of("revision", "computed_at", "source_instant", "late_correction").contains(f.name())) {
-          Object v = r.get(f.name());
-          row.put(f.name(), v instanceof Double d ? Math.round(d * 1e6) / 1e6 : v == null ? null : v instanceof Long || v instanceof Boolean ? v : v.toString());
-        }
-      }
-      String key = r.get("metric") + "|" + r.get("window_start") + "|" + r.get("dims");
-      assertThat(out.put(key, row)).as("duplicate metric row " + key).isNull();
-    }
-    return out;
+    return MetricRows.canonical(t);
   }
 
   @ParameterizedTest(name = "{0} seed {1}")
