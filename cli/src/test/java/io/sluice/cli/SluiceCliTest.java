@@ -41,7 +41,7 @@ class SluiceCliTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String cmd : new String[] {"demo", "run", "ingest", "upsert"}) {
+    for (String cmd : new String[] {"demo", "run", "ingest", "upsert", "incremental", "backfill"}) {
       out.reset();
       assertThat(SluiceMain.execute(cmd, "--help")).isZero();
       assertThat(out()).contains("Usage: sluice " + cmd);
@@ -79,6 +79,34 @@ class SluiceCliTest {
     out.reset();
     assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "1", "--events-per-batch", "100")).isZero();
     assertThat(out()).contains("records in", "table holds exactly the", ": yes");
+  }
+
+  @Test
+  void stageCommandsIncrementalFullAndBackfillAgree() throws Exception {
+    Path demo = dir.resolve("stages");
+    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "2", "--events-per-batch", "300")).isZero();
+    String spec = demo.resolve("conf/demo.yaml").toString();
+    out.reset();
+    assertThat(SluiceMain.execute("incremental", "-p", spec, "--json")).isZero();
+    assertThat(new ObjectMapper().readTree(out()).get("nothingNew").asBoolean()).isTrue();
+
+    var mt = new io.sluice.incremental.MetricWindowRecompute(io.sluice.core.spec.SpecLoader.load(Path.of(spec)),
+        new org.apache.hadoop.conf.Configuration()).metricsTable();
+    var before = io.sluice.incremental.MetricRows.canonical(mt);
+    out.reset();
+    assertThat(SluiceMain.execute("incremental", "-p", spec, "--full")).isZero();
+    assertThat(out()).contains("full metrics recompute", "rows: 0 written, 0 deleted");
+    assertThat(io.sluice.incremental.MetricRows.canonical(mt)).isEqualTo(before);
+
+    String day = before.values().iterator().next().get("dt").toString();
+    out.reset();
+    assertThat(SluiceMain.execute("backfill", "-p", spec, "--from", day, "--to", day)).isZero();
+    assertThat(out()).contains("[1/1] " + day);
+    out.reset();
+    assertThat(SluiceMain.execute("backfill", "-p", spec, "--from", day, "--to", day)).isZero();   // idempotent
+    assertThat(out()).contains("0 rows written, 0 deleted");
+    assertThat(io.sluice.incremental.MetricRows.canonical(mt)).isEqualTo(before);
+    assertThat(SluiceMain.execute("backfill", "-p", spec, "--from", "2024-05-02", "--to", "2024-05-01")).isEqualTo(1);
   }
 
   @Test
