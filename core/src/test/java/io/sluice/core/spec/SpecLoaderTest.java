@@ -164,6 +164,46 @@ class SpecLoaderTest {
   }
 
   @Test
+  void metricDefinitionsAreValidatedAgainstTheSchema() {
+    String metrics = """
+        metrics:
+          definitions:
+            - name: m1
+              grain: 15m
+              dimensions: [id]
+              measures: [count, sum(v), p95(v), count_distinct(id)]
+              filter: "v > 3 && gone == false"
+        """;
+    assertThatThrownBy(() -> load(GOOD + metrics.replace("grain: 15m", "grain: 10m")))
+        .hasMessageContaining("metrics.definitions[0].grain").hasMessageContaining("not one of 5m, 15m, 1h, 1d");
+    assertThat(fails(GOOD + metrics.replace("sum(v)", "sum(id)")).getMessage())
+        .contains("metrics.definitions[0].measures[1]", "field 'id' is string");
+    assertThat(fails(GOOD + metrics.replace("p95(v)", "median(v)")).getMessage())
+        .contains("metrics.definitions[0].measures[2]", "unknown measure 'median'");
+    assertThat(fails(GOOD + metrics.replace("dimensions: [id]", "dimensions: [colour]")).getMessage())
+        .contains("metrics.definitions[0].dimensions[0]", "field 'colour' is not in the schema");
+    assertThat(fails(GOOD + metrics.replace("gone == false", "colour == 'red'")).getMessage())
+        .contains("metrics.definitions[0].filter", "filter reads 'colour'");
+    assertThat(fails(GOOD + metrics.replace("v > 3 && gone == false", "v > > 3")).getMessage())
+        .contains("metrics.definitions[0].filter", "not a valid expression");
+    assertThat(fails(GOOD + metrics + "    - name: m1\n").getMessage()).contains("metric 'm1' is defined twice");
+  }
+
+  @Test
+  void filtersCannotReachJava() {
+    assertThatThrownBy(() -> EventFilter.compile("''.getClass().forName('java.lang.Runtime')"))
+        .isInstanceOf(IllegalArgumentException.class);
+    EventFilter f = EventFilter.compile("kind == 'order' && amount > 10");
+    assertThat(f.fields()).containsExactly("amount", "kind");
+    assertThat(f.test(java.util.Map.of("kind", "order", "amount", 12.5))).isTrue();
+    assertThat(f.test(java.util.Map.of("kind", "view", "amount", 12.5))).isFalse();
+    java.util.Map<String, Object> nullAmount = new java.util.HashMap<>();
+    nullAmount.put("kind", "order");
+    nullAmount.put("amount", null);
+    assertThat(f.test(nullAmount)).isFalse();
+  }
+
+  @Test
   void absoluteAndUriPathsAreKept() throws IOException {
     PipelineSpec s = load(GOOD.replace("  schema: e.avsc", "  schema: e.avsc\n  landing-dir: hdfs://nn:8020/landing/")
         .replace("  type: mor", "  type: mor\n  base-path: /data/t"));
