@@ -168,15 +168,13 @@ public final class MetricWindowRecompute {
     List<String> partitions = eventsReader.partitions().stream().filter(p -> days.contains(dayOf(p))).toList();
     Map<String, Map<String, Object>> groups = new TreeMap<>();
     Map<String, WindowAggregate> aggs = new HashMap<>();
-    long read = 0;
-    long maxEvent = maxEventIn;
+    long[] maxEvent = {maxEventIn};
     Set<String> windows = new HashSet<>();
-    for (GenericRecord rec : eventsReader.read(partitions)) {
-      read++;
+    long read = eventsReader.forEach(partitions, rec -> {
       Map<String, Object> e = asMap(rec);
       long ts = eventMillis(rec);
       if (full) {
-        maxEvent = Math.max(maxEvent, ts);
+        maxEvent[0] = Math.max(maxEvent[0], ts);
       }
       for (int i = 0; i < compiled.size(); i++) {
         Compiled m = compiled.get(i);
@@ -205,10 +203,10 @@ public final class MetricWindowRecompute {
         }
         a.add(e);
       }
-    }
+    });
     t = lap(ms, "aggregate", t);
 
-    long wm = watermark(maxEvent);
+    long wm = watermark(maxEvent[0]);
     Map<String, GenericRecord> existing = new HashMap<>();
     Set<String> metricDays = new TreeSet<>(days);
     SnapshotReader metricsReader = new SnapshotReader(metrics.table(), metrics.schema());
@@ -252,8 +250,8 @@ public final class MetricWindowRecompute {
     if (until != null) {
       meta.put(SOURCE_INSTANT_KEY, until);
     }
-    if (maxEvent != Long.MIN_VALUE) {
-      meta.put(MAX_EVENT_TIME_KEY, Long.toString(maxEvent));
+    if (maxEvent[0] != Long.MIN_VALUE) {
+      meta.put(MAX_EVENT_TIME_KEY, Long.toString(maxEvent[0]));
     }
     meta.put(LATE_CORRECTIONS_KEY, Long.toString(late));
     CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, CrashPoints.METRICS_WRITTEN);

@@ -84,16 +84,28 @@ public final class SnapshotReader {
   /** Every live record of the given partitions; all partitions when {@code partitions} is null. */
   public List<GenericRecord> read(Collection<String> partitions) {
     List<GenericRecord> out = new ArrayList<>();
+    forEach(partitions, out::add);
+    return out;
+  }
+
+  /**
+   * Streams the live records of the given partitions (all when null) one file slice at a time, so
+   * memory holds one slice, not the table. Returns the number of records.
+   */
+  public long forEach(Collection<String> partitions, java.util.function.Consumer<GenericRecord> sink) {
     Optional<String> last = latestInstant();
     if (last.isEmpty()) {
-      return out;
+      return 0;
     }
+    long n = 0;
     for (String p : partitions == null ? partitions() : partitions) {
       for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, last.get()).toList()) {
-        out.addAll(read(slice, p, last.get()).records());
+        List<GenericRecord> records = read(slice, p, last.get()).records();
+        records.forEach(sink);
+        n += records.size();
       }
     }
-    return out;
+    return n;
   }
 
   /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */
