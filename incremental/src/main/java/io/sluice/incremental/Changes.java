@@ -5,6 +5,7 @@ import io.sluice.upserts.SnapshotReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,9 @@ public final class Changes implements IncrementalScan {
     List<String> instants = new ArrayList<>();
     TreeSet<String> partitions = new TreeSet<>();
     Set<String> fileGroups = new LinkedHashSet<>();   // partition \0 fileId
+    // File groups whose writes in the range include updates or deletes; in the others every changed
+    // record is an insert and no key vanished, so their version as of `since` need not be read.
+    Set<String> needBefore = new HashSet<>();
     for (HoodieInstant i : range.getInstants()) {
       HoodieCommitMetadata md = metadata(i, commits);
       if (md.getOperationType() == WriteOperationType.COMPACT || md.getOperationType() == WriteOperationType.LOG_COMPACT) {
@@ -88,7 +92,11 @@ public final class Changes implements IncrementalScan {
       for (Map.Entry<String, List<HoodieWriteStat>> e : md.getPartitionToWriteStats().entrySet()) {
         for (HoodieWriteStat st : e.getValue()) {
           partitions.add(e.getKey());
-          fileGroups.add(e.getKey() + '\0' + st.getFileId());
+          String fg = e.getKey() + '\0' + st.getFileId();
+          fileGroups.add(fg);
+          if (st.getNumUpdateWrites() > 0 || st.getNumDeletes() > 0) {
+            needBefore.add(fg);
+          }
         }
       }
     }
@@ -101,18 +109,19 @@ public final class Changes implements IncrementalScan {
       String partition = fg.substring(0, fg.indexOf('\0'));
       String fileId = fg.substring(fg.indexOf('\0') + 1);
       SnapshotReader.SliceRead after = reader.readFileGroup(partition, fileId, end);
-      SnapshotReader.SliceRead before = since == null
+      SnapshotReader.SliceRead before = since == null || !needBefore.contains(fg)
           ? new SnapshotReader.SliceRead(List.of(), 0, 0) : reader.readFileGroup(partition, fileId, since);
       files += after.files() + before.files();
       bytes += after.bytes() + before.bytes();
       records += after.records().size() + before.records().size();
-      diff(partition, before.records(), after.records(), end, changes);
+      diff(partition, before.records(), after.records(), end, changes, needBefore.contains(fg) || since == null);
     }
     return new ChangeSet(since, end, List.copyOf(instants), partitions, List.copyOf(changes),
         new ScanMetrics(fileGroups.size(), files, bytes, records));
   }
 
-  private void diff(String partition, List<GenericRecord> before, List<GenericRecord> after, String end, List<Change> out) {
+  private void diff(String partition, List<GenericRecord> before, List<GenericRecord> after, String end, List<Change> out,
+      boolean beforeRead) {
     Map<String, GenericRecord> old = new HashMap<>(before.size() * 2);
     for (GenericRecord r : before) {
       old.put(key(r), r);
@@ -123,7 +132,9 @@ public final class Changes implements IncrementalScan {
       String written = r.get(HoodieRecord.COMMIT_TIME_METADATA_FIELD).toString();
       boolean inRange = (since == null || written.compareTo(since) > 0) && written.compareTo(end) <= 0;
       if (prev == null) {
-        out.add(new Change(Change.Op.INSERT, k, partition, null, r, written));
+        if (beforeRead || inRange) {
+          out.add(new Change(Change.Op.INSERT, k, partition, null, r, written));
+        }
       } else if (inRange) {
         out.add(new Change(Change.Op.UPDATE, k, partition, prev, r, written));
       }

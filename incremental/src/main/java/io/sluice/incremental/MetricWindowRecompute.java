@@ -87,7 +87,7 @@ public final class MetricWindowRecompute {
     long prevMax = metrics.table().latestCommitMetadata(MAX_EVENT_TIME_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
     String latest = new SnapshotReader(events, eventsSchema).latestInstant().orElse(null);
     if (latest == null || latest.equals(consumed)) {
-      return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
+      return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
           new ScanMetrics(0, 0, 0, 0), null, ms);
     }
     ChangeSet cs = Changes.of(events, eventsSchema).since(consumed).until(latest).read();
@@ -170,7 +170,7 @@ public final class MetricWindowRecompute {
     Map<String, WindowAggregate> aggs = new HashMap<>();
     long[] maxEvent = {maxEventIn};
     Set<String> windows = new HashSet<>();
-    long read = eventsReader.forEach(partitions, rec -> {
+    SnapshotReader.ReadStats read = eventsReader.forEach(partitions, rec -> {
       Map<String, Object> e = asMap(rec);
       long ts = eventMillis(rec);
       if (full) {
@@ -256,11 +256,12 @@ public final class MetricWindowRecompute {
     meta.put(LATE_CORRECTIONS_KEY, Long.toString(late));
     CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, CrashPoints.METRICS_WRITTEN);
     lap(ms, "write", t);
-    RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), read, partitions.size(),
+    RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), read.records(),
+        read.bytes(), partitions.size(),
         written, deleted, late, wm, scan, c.instant(), ms);
     LOG.info("{}: metrics {} recompute of events ({}, {}]: {} changes, {} windows from {} records in {} partitions;"
         + " {} rows written, {} deleted, {} late corrections; ms {}", spec.name(), full ? "full" : "incremental",
-        since, until, changes, windows.size(), read, partitions.size(), written, deleted, late, ms);
+        since, until, changes, windows.size(), read.records(), partitions.size(), written, deleted, late, ms);
     return r;
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.core.spec.PipelineSpec;
-import io.sluice.core.spec.SpecLoader;
+import io.sluice.core.testing.TestPipeline;
 import io.sluice.upserts.MiniBatch;
 import io.sluice.upserts.SnapshotReader;
 import java.nio.file.Files;
@@ -28,14 +28,13 @@ class ChangesTest {
   static final long T0 = 1_715_000_000_000L;
 
   MiniBatch pipeline(String type, int days, String hudiExtra) throws Exception {
-    Files.writeString(dir.resolve("e.avsc"), """
+    PipelineSpec spec = TestPipeline.create(dir, "p", """
         {"type":"record","name":"E","fields":[
           {"name":"id","type":"string"},
           {"name":"v","type":"long"},
           {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
           {"name":"seq","type":"long"},
-          {"name":"del","type":"boolean","default":false}]}""");
-    Files.writeString(dir.resolve("p.yaml"), """
+          {"name":"del","type":"boolean","default":false}]}""", """
         name: inc
         work-dir: %s
         source:
@@ -52,8 +51,6 @@ class ChangesTest {
           hoodie.compact.inline.max.delta.commits: "3"
         %s
         """.formatted(dir.resolve("work"), type, hudiExtra == null ? "" : hudiExtra.indent(2)));
-    PipelineSpec spec = SpecLoader.load(dir.resolve("p.yaml"));
-    Files.createDirectories(Path.of(java.net.URI.create(spec.source().landingDir())));
     return new MiniBatch(spec, new Configuration());
   }
 

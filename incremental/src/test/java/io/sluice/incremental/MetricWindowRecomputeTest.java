@@ -3,7 +3,7 @@ package io.sluice.incremental;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.spec.PipelineSpec;
-import io.sluice.core.spec.SpecLoader;
+import io.sluice.core.testing.TestPipeline;
 import io.sluice.upserts.MiniBatch;
 import io.sluice.upserts.SnapshotReader;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class MetricWindowRecomputeTest {
       """;
 
   PipelineSpec spec(String name, String type) throws Exception {
-    Files.writeString(dir.resolve("e.avsc"), """
+    return TestPipeline.create(dir, name, """
         {"type":"record","name":"E","fields":[
           {"name":"id","type":"string"},
           {"name":"user","type":"string"},
@@ -54,9 +54,7 @@ class MetricWindowRecomputeTest {
           {"name":"amount","type":["null","double"],"default":null},
           {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
           {"name":"seq","type":"long"},
-          {"name":"del","type":"boolean","default":false}]}""");
-    Path f = dir.resolve(name + ".yaml");
-    Files.writeString(f, """
+          {"name":"del","type":"boolean","default":false}]}""", """
         name: %s
         work-dir: %s
         source:
@@ -75,9 +73,6 @@ class MetricWindowRecomputeTest {
         hudi:
           hoodie.compact.inline.max.delta.commits: "3"
         %s""".formatted(name, dir.resolve("work"), type, METRICS));
-    PipelineSpec s = SpecLoader.load(f);
-    Files.createDirectories(Path.of(java.net.URI.create(s.source().landingDir())));
-    return s;
   }
 
   static String event(int id, int user, String country, String kind, Double amount, long ts, long seq, boolean del) {

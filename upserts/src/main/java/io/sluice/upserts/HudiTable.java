@@ -146,6 +146,9 @@ public final class HudiTable {
     props.put("hoodie.combine.before.upsert", "true");
     props.put("hoodie.combine.before.delete", "true");
     props.put("hoodie.parquet.compression.codec", "snappy");
+    // The default sort mode NONE writes one file per record with the Java client, which
+    // supports only NONE and GLOBAL_SORT.
+    props.put("hoodie.bulkinsert.sort.mode", "GLOBAL_SORT");
     // Only global indexes use these: a key whose event date changed moves to its new partition.
     props.put("hoodie.bloom.index.update.partition.path", "true");
     props.put("hoodie.simple.index.update.partition.path", "true");

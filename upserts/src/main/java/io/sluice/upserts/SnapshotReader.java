@@ -35,6 +35,9 @@ public final class SnapshotReader {
   private HoodieTable<?, ?, ?, ?> hoodieTable;
   private HoodieWriteConfig config;
 
+  /** What a scan read. */
+  public record ReadStats(long records, int files, long bytes) {}
+
   /** Records of one file slice and what reading them cost. */
   public record SliceRead(List<GenericRecord> records, int files, long bytes) {}
 
@@ -90,22 +93,26 @@ public final class SnapshotReader {
 
   /**
    * Streams the live records of the given partitions (all when null) one file slice at a time, so
-   * memory holds one slice, not the table. Returns the number of records.
+   * memory holds one slice, not the table.
    */
-  public long forEach(Collection<String> partitions, java.util.function.Consumer<GenericRecord> sink) {
+  public ReadStats forEach(Collection<String> partitions, java.util.function.Consumer<GenericRecord> sink) {
     Optional<String> last = latestInstant();
     if (last.isEmpty()) {
-      return 0;
+      return new ReadStats(0, 0, 0);
     }
     long n = 0;
+    int files = 0;
+    long bytes = 0;
     for (String p : partitions == null ? partitions() : partitions) {
       for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, last.get()).toList()) {
-        List<GenericRecord> records = read(slice, p, last.get()).records();
-        records.forEach(sink);
-        n += records.size();
+        SliceRead r = read(slice, p, last.get());
+        r.records().forEach(sink);
+        n += r.records().size();
+        files += r.files();
+        bytes += r.bytes();
       }
     }
-    return n;
+    return new ReadStats(n, files, bytes);
   }
 
   /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */

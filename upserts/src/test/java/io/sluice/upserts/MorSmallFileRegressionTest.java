@@ -3,7 +3,7 @@ package io.sluice.upserts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.spec.PipelineSpec;
-import io.sluice.core.spec.SpecLoader;
+import io.sluice.core.testing.TestPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,13 +20,12 @@ class MorSmallFileRegressionTest {
   @TempDir Path dir;
 
   private MiniBatch pipeline(String hudi) throws Exception {
-    Files.writeString(dir.resolve("e.avsc"), """
+    PipelineSpec spec = TestPipeline.create(dir, "p", """
         {"type":"record","name":"E","fields":[
           {"name":"id","type":"string"},
           {"name":"v","type":"long"},
           {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"}]}""");
-    Files.writeString(dir.resolve("p.yaml"), """
+          {"name":"seq","type":"long"}]}""", """
         name: mor
         work-dir: %s
         source:
@@ -42,8 +41,6 @@ class MorSmallFileRegressionTest {
           hoodie.compact.inline.max.delta.commits: "20"
         %s
         """.formatted(dir.resolve("work"), hudi.indent(2)));
-    PipelineSpec spec = SpecLoader.load(dir.resolve("p.yaml"));
-    Files.createDirectories(Path.of(java.net.URI.create(spec.source().landingDir())));
     return new MiniBatch(spec, new Configuration());
   }
 

@@ -3,7 +3,7 @@ package io.sluice.upserts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.spec.PipelineSpec;
-import io.sluice.core.spec.SpecLoader;
+import io.sluice.core.testing.TestPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,13 +24,12 @@ class TableServicesTest {
   @ParameterizedTest
   @ValueSource(strings = {"cow", "mor"})
   void tableStaysCorrectAndHealthyOverManyBatches(String type) throws Exception {
-    Files.writeString(dir.resolve("e.avsc"), """
+    PipelineSpec spec = TestPipeline.create(dir, "p", """
         {"type":"record","name":"E","fields":[
           {"name":"id","type":"string"},
           {"name":"v","type":"long"},
           {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"}]}""");
-    Files.writeString(dir.resolve("p.yaml"), """
+          {"name":"seq","type":"long"}]}""", """
         name: svc
         work-dir: %s
         source:
@@ -48,9 +47,7 @@ class TableServicesTest {
           hoodie.keep.max.commits: "5"
           hoodie.compact.inline.max.delta.commits: "3"
         """.formatted(dir.resolve("work"), type));
-    PipelineSpec spec = SpecLoader.load(dir.resolve("p.yaml"));
-    Path landing = Path.of(java.net.URI.create(spec.source().landingDir()));
-    Files.createDirectories(landing);
+    Path landing = TestPipeline.landing(spec);
     Map<String, Long> expected = new HashMap<>();
     MiniBatch mb = new MiniBatch(spec, new Configuration());
     int batches = 9;

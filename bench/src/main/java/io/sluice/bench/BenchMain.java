@@ -1,0 +1,18 @@
+package io.sluice.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Sluice benchmarks. Each compares against a baseline measured in the same process and reports ratios. */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {IncrementalVsFullBench.class},
+    description = "Sluice benchmarks; results are appended to bench/results/*.csv and summarised in *.md")
+public final class BenchMain implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+}

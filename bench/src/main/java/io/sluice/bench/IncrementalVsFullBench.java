@@ -1,0 +1,238 @@
+package io.sluice.bench;
+
+import io.sluice.core.spec.EventSchemas;
+import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.spec.SpecLoader;
+import io.sluice.incremental.MetricRows;
+import io.sluice.incremental.MetricWindowRecompute;
+import io.sluice.incremental.RecomputeReport;
+import io.sluice.upserts.HudiWriter;
+import io.sluice.upserts.MiniBatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 3's benchmark: a table of {@code days} days, one batch of new events of which a fraction is
+ * late over the last {@code late-days} days; the incremental recompute against a full recompute of
+ * every window (the baseline, same process), and a check that both give identical metrics.
+ */
+@Command(name = "incremental-vs-full", mixinStandardHelpOptions = true,
+    description = "Incremental metric recompute vs full recompute after one batch with late data")
+final class IncrementalVsFullBench implements Callable<Integer> {
+  static final long DAY = 86_400_000L;
+  static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "PL"};
+  static final String[] PLATFORMS = {"ios", "android", "web"};
+
+  @Option(names = "--rows", defaultValue = "10000000", description = "Rows in the table before the batch (default ${DEFAULT-VALUE})")
+  long rows;
+
+  @Option(names = "--days", defaultValue = "30", description = "Days the table covers (default ${DEFAULT-VALUE})")
+  int days;
+
+  @Option(names = "--batch", defaultValue = "200000", description = "Events in the measured batch (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--late-fraction", defaultValue = "0.01", description = "Share of the batch that is late (default ${DEFAULT-VALUE})")
+  double lateFraction;
+
+  @Option(names = "--late-days", defaultValue = "7", description = "Late events spread over this many past days (default ${DEFAULT-VALUE})")
+  int lateDays;
+
+  @Option(names = "--work", defaultValue = "target/bench-work", description = "Scratch directory, recreated")
+  Path work;
+
+  @Option(names = "--results", defaultValue = "bench/results", description = "Where CSV and markdown go")
+  Path results;
+
+  @Override
+  public Integer call() throws Exception {
+    Path w = work.toAbsolutePath();
+    deleteTree(w);
+    Files.createDirectories(w);
+    Files.writeString(w.resolve("e.avsc"), """
+        {"type":"record","name":"Event","fields":[
+          {"name":"event_id","type":"string"},
+          {"name":"user_id","type":"string"},
+          {"name":"country","type":"string"},
+          {"name":"platform","type":"string"},
+          {"name":"event_type","type":"string"},
+          {"name":"amount","type":["null","double"],"default":null},
+          {"name":"latency_ms","type":"long"},
+          {"name":"event_time","type":{"type":"long","logicalType":"timestamp-millis"}},
+          {"name":"updated_at","type":"long"}]}""");
+    PipelineSpec live = spec(w, "bench");
+    PipelineSpec fresh = spec(w, "bench_full");
+    Configuration conf = new Configuration();
+    MiniBatch mb = new MiniBatch(live, conf);
+    Schema schema = mb.tableSchema();
+    HudiWriter writer = new HudiWriter(mb.events(), schema);
+    long t0 = Instant.parse("2024-04-01T00:00:00Z").toEpochMilli();
+    SplittableRandom rnd = new SplittableRandom(7);
+
+    long perDay = rows / days;
+    long loadStart = System.nanoTime();
+    long id = 0;
+    for (int d = 0; d < days; d++) {
+      List<GenericRecord> chunk = new ArrayList<>((int) perDay);
+      for (long i = 0; i < perDay; i++) {
+        chunk.add(event(schema, rnd, id++, t0 + d * DAY + rnd.nextLong(DAY)));
+      }
+      writer.bulkInsert(chunk, Map.of());
+      progress("load", d + 1, days);
+    }
+    long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
+    MetricWindowRecompute liveMetrics = new MetricWindowRecompute(live, conf);
+    RecomputeReport initial = liveMetrics.full(null, null);
+    progress("initial full recompute", 1, 1);
+
+    List<GenericRecord> batchRecords = new ArrayList<>(batch);
+    long today = t0 + days * DAY;
+    int late = 0;
+    for (int i = 0; i < batch; i++) {
+      boolean isLate = rnd.nextDouble() < lateFraction;
+      long ts = isLate ? today - 1 - rnd.nextLong(lateDays * DAY) : today + rnd.nextLong(DAY / 24);
+      late += isLate ? 1 : 0;
+      batchRecords.add(event(schema, rnd, id++, ts));
+    }
+    long upsertStart = System.nanoTime();
+    writer.upsert(batchRecords, Map.of(), null);
+    long upsertMs = (System.nanoTime() - upsertStart) / 1_000_000;
+    progress("batch upsert", 1, 1);
+
+    System.gc();
+    long incStart = System.nanoTime();
+    RecomputeReport inc = liveMetrics.incremental();
+    long incMs = (System.nanoTime() - incStart) / 1_000_000;
+    progress("incremental recompute", 1, 1);
+
+    System.gc();
+    MetricWindowRecompute fullMetrics = new MetricWindowRecompute(fresh, conf);
+    long fullStart = System.nanoTime();
+    RecomputeReport full = fullMetrics.full(null, null);
+    long fullMs = (System.nanoTime() - fullStart) / 1_000_000;
+    progress("full recompute", 1, 1);
+
+    boolean identical = MetricRows.canonical(liveMetrics.metricsTable()).equals(MetricRows.canonical(fullMetrics.metricsTable()));
+    FileSystem fs = FileSystem.get(java.net.URI.create(live.table().basePath()), conf);
+    long tableBytes = fs.getContentSummary(new org.apache.hadoop.fs.Path(live.table().basePath())).getLength();
+    long incBytes = inc.scan().bytesRead() + inc.snapshotBytes();
+    long fullBytes = full.snapshotBytes();
+
+    double timeRatio = incMs / (double) fullMs;
+    double readRatio = inc.snapshotRecords() / (double) full.snapshotRecords();
+    Files.createDirectories(results);
+    Path csv = results.resolve("incremental-vs-full.csv");
+    if (!Files.exists(csv)) {
+      Files.writeString(csv, "run_at,rows,days,batch,late,late_days,load_ms,upsert_ms,incremental_ms,full_ms,time_ratio,"
+          + "incremental_records_read,full_records_read,record_ratio,incremental_partitions,full_partitions,"
+          + "incremental_bytes_read,full_bytes_read,table_bytes,windows_incremental,windows_full,identical\n");
+    }
+    String row = String.join(",", Instant.now().toString(), Long.toString(perDay * days), Integer.toString(days),
+        Integer.toString(batch), Integer.toString(late), Integer.toString(lateDays), Long.toString(loadMs),
+        Long.toString(upsertMs), Long.toString(incMs), Long.toString(fullMs), String.format("%.4f", timeRatio),
+        Long.toString(inc.snapshotRecords()), Long.toString(full.snapshotRecords()), String.format("%.4f", readRatio),
+        Integer.toString(inc.partitionsRead()), Integer.toString(full.partitionsRead()), Long.toString(incBytes),
+        Long.toString(fullBytes), Long.toString(tableBytes), Integer.toString(inc.windows()), Integer.toString(full.windows()),
+        Boolean.toString(identical));
+    Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
+    String md = """
+        # Incremental vs full metric recompute
+
+        Command: `bench/run incremental-vs-full --rows %d --days %d --batch %d --late-fraction %s --late-days %d`
+
+        | | incremental | full (baseline, same process) | ratio |
+        |---|---|---|---|
+        | wall time | %d ms | %d ms | %.3f |
+        | event records read | %d | %d | %.3f |
+        | partitions read | %d | %d | |
+        | bytes read (changed file groups + snapshot slices) | %d | %d | %.3f |
+        | windows recomputed | %d | %d | |
+
+        Table: %d rows over %d days, %d bytes. Batch: %d events, %d late over the last %d days; upsert %d ms.
+        Identical metrics: **%s**. Initial load (bulk insert) %d ms.
+        """.formatted(rows, days, batch, Double.toString(lateFraction), lateDays, incMs, fullMs, timeRatio,
+        inc.snapshotRecords(), full.snapshotRecords(), readRatio, inc.partitionsRead(), full.partitionsRead(), incBytes,
+        fullBytes, incBytes / (double) fullBytes, inc.windows(), full.windows(), perDay * days, days, tableBytes, batch, late,
+        lateDays, upsertMs, identical ? "yes" : "NO", loadMs);
+    Files.writeString(results.resolve("incremental-vs-full.md"), md);
+    System.out.println(md);
+    return identical ? 0 : 1;
+  }
+
+  private static GenericRecord event(Schema schema, SplittableRandom rnd, long id, long ts) {
+    GenericData.Record r = new GenericData.Record(schema);
+    r.put("event_id", "e" + id);
+    r.put("user_id", "u" + rnd.nextInt(50_000));
+    r.put("country", COUNTRIES[rnd.nextInt(COUNTRIES.length)]);
+    r.put("platform", PLATFORMS[rnd.nextInt(PLATFORMS.length)]);
+    boolean order = rnd.nextDouble() < 0.05;
+    r.put("event_type", order ? "order" : rnd.nextDouble() < 0.2 ? "click" : "view");
+    r.put("amount", order ? Math.round(rnd.nextDouble() * 20000) / 100.0 : null);
+    r.put("latency_ms", 20L + rnd.nextInt(800));
+    r.put("event_time", ts);
+    r.put("updated_at", ts);
+    r.put(EventSchemas.INGESTED_AT, ts);
+    r.put(EventSchemas.SOURCE_FILE, "bench");
+    r.put(EventSchemas.IS_DELETED, false);
+    r.put(EventSchemas.DT, EventSchemas.day(ts));
+    return r;
+  }
+
+  private static PipelineSpec spec(Path w, String name) throws IOException {
+    Path f = w.resolve(name + ".yaml");
+    Files.writeString(f, """
+        name: %s
+        work-dir: %s
+        source:
+          schema: e.avsc
+        table:
+          name: bench_events
+          record-key: [event_id]
+          ordering-field: updated_at
+          event-time-field: event_time
+        metrics:
+          allowed-lateness: 1h
+          definitions:
+            - name: by_segment
+              grain: 1h
+              dimensions: [country, platform]
+              measures: [count, count_distinct(user_id), p95(latency_ms)]
+            - name: revenue
+              grain: 1h
+              dimensions: [country]
+              filter: "event_type == 'order'"
+              measures: [count, sum(amount), avg(amount)]
+            - name: daily
+              grain: 1d
+              measures: [count, count_distinct(user_id)]
+        """.formatted(name, w));
+    return SpecLoader.load(f);
+  }
+
+  private static void progress(String what, int done, int total) {
+    System.err.printf("[bench] %s %d/%d%n", what, done, total);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (Files.exists(p)) {
+      try (var s = Files.walk(p)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+      }
+    }
+  }
+}
