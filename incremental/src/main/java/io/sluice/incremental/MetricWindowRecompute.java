@@ -26,7 +26,6 @@ import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.hadoop.conf.Configuration;
@@ -333,17 +332,9 @@ public final class MetricWindowRecompute {
     return slash < 0 ? rest : rest.substring(0, slash);
   }
 
-  /** Field values with Avro's Utf8 and enum symbols turned into Strings, for filters and grouping. */
+  /** Field values with Avro's Utf8 and enum symbols as Strings, for filters and grouping. */
   static Map<String, Object> asMap(GenericRecord r) {
-    Map<String, Object> m = new HashMap<>();
-    for (Schema.Field f : r.getSchema().getFields()) {
-      Object v = r.get(f.pos());
-      if (v instanceof Utf8 || v instanceof GenericEnumSymbol<?>) {
-        v = v.toString();
-      }
-      m.put(f.name(), v);
-    }
-    return m;
+    return new RecordView(r);
   }
 
   private static long lap(Map<String, Long> ms, String stage, long start) {
