@@ -29,6 +29,10 @@ final class BackfillCommand implements Callable<Integer> {
       throw new SluiceException("--to " + to + " is before --from " + from);
     }
     var spec = opts.load();
+    return opts.locked(spec, () -> backfill(spec));
+  }
+
+  private int backfill(io.sluice.core.spec.PipelineSpec spec) {
     MetricWindowRecompute m = new MetricWindowRecompute(spec, HadoopConfs.of(spec));
     long days = to.toEpochDay() - from.toEpochDay() + 1;
     int n = 0;

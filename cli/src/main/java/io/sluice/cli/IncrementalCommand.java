@@ -27,8 +27,10 @@ final class IncrementalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var spec = opts.load();
-    MetricWindowRecompute m = new MetricWindowRecompute(spec, HadoopConfs.of(spec));
-    RecomputeReport r = full ? m.full(from, to) : m.incremental();
+    RecomputeReport r = opts.locked(spec, () -> {
+      MetricWindowRecompute m = new MetricWindowRecompute(spec, HadoopConfs.of(spec));
+      return full ? m.full(from, to) : m.incremental();
+    });
     if (opts.json) {
       Output.json(System.out, r);
     } else {

@@ -14,7 +14,8 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StagedBatch b = new MiniBatch(opts.load()).ingestAndStage();
+    var spec = opts.load();
+    StagedBatch b = opts.locked(spec, () -> new MiniBatch(spec).ingestAndStage());
     if (opts.json) {
       Output.json(System.out, java.util.Map.of("files", b.fileReports().size(), "records_in", b.recordsIn(),
           "good", b.records().size(), "quarantined", b.quarantined(), "backlog_files", b.backlogFiles(),

@@ -1,6 +1,9 @@
 package io.sluice.cli;
 
+import io.sluice.core.PipelineLock;
 import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.util.Durations;
+import io.sluice.core.util.HadoopConfs;
 import io.sluice.core.spec.SpecLoader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -14,7 +17,19 @@ final class PipelineOptions {
   @Option(names = "--json", description = "Print machine-readable JSON instead of text")
   boolean json;
 
+  @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s",
+      description = "Wait this long for another run of the pipeline to finish (default: exit with code 3 at once)")
+  String waitFor;
+
   PipelineSpec load() {
     return SpecLoader.load(pipeline);
+  }
+
+  /** Runs {@code work} holding the pipeline's lock, so two processes never work on one pipeline at once. */
+  <T> T locked(PipelineSpec spec, java.util.function.Supplier<T> work) {
+    try (PipelineLock lock = PipelineLock.acquire(spec.workDir(), spec.name(), HadoopConfs.of(spec),
+        Durations.parse(waitFor))) {
+      return work.get();
+    }
   }
 }

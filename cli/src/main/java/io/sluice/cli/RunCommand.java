@@ -30,8 +30,12 @@ final class RunCommand implements Callable<Integer> {
   boolean drain;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     var spec = opts.load();
+    return opts.locked(spec, () -> runBatches(spec));
+  }
+
+  private int runBatches(io.sluice.core.spec.PipelineSpec spec) {
     PipelineRun run = new PipelineRun(spec, HadoopConfs.of(spec));
     if (mode.every == null) {
       PipelineRun.Report r;
@@ -49,7 +53,11 @@ final class RunCommand implements Callable<Integer> {
       print(spec.name(), run.once());
       long sleep = every.toMillis() - (System.nanoTime() - start) / 1_000_000;
       if (sleep > 0) {
-        Thread.sleep(sleep);
+        try {
+          Thread.sleep(sleep);
+        } catch (InterruptedException e) {
+          break;
+        }
       }
     }
     return 0;

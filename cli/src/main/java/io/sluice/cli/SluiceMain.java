@@ -31,10 +31,14 @@ public final class SluiceMain implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+  /** Runs the command line and returns the exit code: 0 ok, 1 failed, 2 bad usage, 3 pipeline locked by another run. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new SluiceMain());
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (ex instanceof io.sluice.core.PipelineLock.HeldException) {
+        line.getErr().println("sluice: " + ex.getMessage());
+        return 3;
+      }
       if (ex instanceof SluiceException) {
         line.getErr().println("sluice: " + ex.getMessage());
         return 1;

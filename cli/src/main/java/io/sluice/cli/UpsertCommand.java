@@ -13,7 +13,8 @@ final class UpsertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BatchReport r = new MiniBatch(opts.load()).upsertStaged();
+    var spec = opts.load();
+    BatchReport r = opts.locked(spec, () -> new MiniBatch(spec).upsertStaged());
     if (opts.json) {
       Output.json(System.out, r);
     } else {

@@ -1,0 +1,73 @@
+package io.sluice.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.CrashPoints;
+import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.spec.SpecLoader;
+import io.sluice.upserts.MiniBatch;
+import io.sluice.upserts.SnapshotReader;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two runs of one pipeline never overlap: the second exits with code 3, or waits; a killed holder is replaced. */
+class ConcurrentRunTest {
+  @TempDir Path dir;
+
+  @Test
+  void secondRunExitsCleanlyWhileTheFirstHoldsTheLock() throws Exception {
+    Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
+    Path spec = dir.resolve("p.yaml");
+    Files.writeString(spec, """
+        name: clicks
+        work-dir: %s
+        source:
+          schema: demo.avsc
+          validation:
+            max-future-skew: 3650d
+        table:
+          record-key: [event_id]
+          ordering-field: updated_at
+          event-time-field: event_time
+        """.formatted(dir.resolve("work")));
+    PipelineSpec s = SpecLoader.load(spec);
+    Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
+    Files.createDirectories(landing);
+    Files.writeString(landing.resolve("a.jsonl"), CrashRecoveryHdfsTest.events(0, 50, 0));
+
+    File marker = dir.resolve("markers").resolve(CrashPoints.UPSERT_WRITTEN).toFile();
+    Path logA = dir.resolve("a.log");
+    Process a = SluiceProcess.start(logA, Map.of(CrashPoints.ENV_POINT, CrashPoints.UPSERT_WRITTEN,
+        CrashPoints.ENV_MARKER_DIR, marker.getParent()), "run", "--once", "-p", spec.toString());
+    long pidA = a.pid();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!marker.exists() && a.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(marker).as(Files.readString(logA)).exists();
+
+    Path logB = dir.resolve("b.log");
+    assertThat(SluiceProcess.run(logB, Map.of(), "run", "--once", "-p", spec.toString())).isEqualTo(3);
+    assertThat(Files.readString(logB)).contains("pipeline clicks is locked by another Sluice process (pid " + pidA,
+        "--wait");
+
+    Path logC = dir.resolve("c.log");
+    long t0 = System.nanoTime();
+    assertThat(SluiceProcess.run(logC, Map.of(), "run", "--once", "--wait", "2s", "-p", spec.toString())).isEqualTo(3);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+
+    a.destroyForcibly();   // SIGKILL: the lock file stays behind, naming a dead pid
+    a.waitFor();
+    Path logD = dir.resolve("d.log");
+    assertThat(SluiceProcess.run(logD, Map.of(), "run", "--once", "-p", spec.toString())).as(Files.readString(logD)).isZero();
+    MiniBatch mb = new MiniBatch(s, new Configuration());
+    assertThat(new SnapshotReader(mb.events(), mb.tableSchema()).read(null)).hasSize(50);
+    assertThat(dir.resolve("work/locks/clicks.lock")).doesNotExist();
+  }
+}
