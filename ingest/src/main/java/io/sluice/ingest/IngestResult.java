@@ -3,7 +3,7 @@ package io.sluice.ingest;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 
-/** Outcome of reading a batch of landing files: valid records (in the table schema) and quarantined ones. */
+/** Outcome of reading a batch of landing files: valid records in the events-table schema, quarantined records and one report per file. */
 public final class IngestResult {
   private final List<GenericRecord> records;
   private final List<QuarantinedRecord> quarantined;
@@ -16,21 +16,26 @@ public final class IngestResult {
     this.files = List.copyOf(files);
     this.deletes = deletes;
     long in = files.stream().mapToLong(FileReport::recordsIn).sum();
-    if (in != records.size() + quarantined.size()) {
-      throw new IllegalStateException("ingest lost track of records: " + in + " in, "
-          + records.size() + " good, " + quarantined.size() + " quarantined");
+    long good = files.stream().mapToLong(FileReport::good).sum();
+    long bad = files.stream().mapToLong(FileReport::quarantined).sum();
+    if (in != records.size() + quarantined.size() || good != records.size() || bad != quarantined.size()) {
+      throw new IllegalStateException("bug: ingest lost track of records: files report " + in + " in = " + good
+          + " good + " + bad + " quarantined, but there are " + records.size() + " good and "
+          + quarantined.size() + " quarantined");
     }
   }
 
-  /** Valid records in the events table schema; deletes included. */
+  /** Valid records in the events-table schema, in file order; deletes included. */
   public List<GenericRecord> records() {
     return records;
   }
 
+  /** Records that could not be ingested, in file order. */
   public List<QuarantinedRecord> quarantined() {
     return quarantined;
   }
 
+  /** One report per file read, in the order given. */
   public List<FileReport> files() {
     return files;
   }

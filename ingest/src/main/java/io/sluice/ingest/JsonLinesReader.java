@@ -1,0 +1,95 @@
+package io.sluice.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.core.util.ByteSize;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharsetDecoder;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+
+/**
+ * JSON Lines: one UTF-8 JSON object per {@code \n}-terminated line; blank lines are ignored and
+ * not counted, a UTF-8 byte order mark on the first line is dropped. Lines longer than
+ * max-record-bytes are quarantined without being buffered or parsed.
+ */
+final class JsonLinesReader {
+  private static final Pattern LOCATION = Pattern.compile("\\s*\\(?(start marker )?at \\[Source: [^\\]]*\\]\\)?");
+
+  private final Schema schema;
+  private final ValueConverter converter;
+  private final ByteSize maxRecord;
+  private final ObjectMapper json;
+
+  JsonLinesReader(Schema schema, ValueConverter converter, ByteSize maxRecord) {
+    this.schema = schema;
+    this.converter = converter;
+    this.maxRecord = maxRecord;
+    // Strings up to the record limit must parse; Jackson's default cap (20 MB) would otherwise reject them.
+    int maxString = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(maxRecord.bytes(), 1));
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxStringLength(Math.max(maxString, StreamReadConstraints.DEFAULT_MAX_STRING_LEN)).build())
+        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+    this.json = JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  }
+
+  void read(InputStream in, FileSink sink) throws IOException {
+    BoundedLineReader lines = new BoundedLineReader(in, maxRecord.bytes(), Raw.LIMIT);
+    CharsetDecoder dec = Utf8.strictDecoder();
+    BoundedLineReader.Line line;
+    while ((line = lines.next()) != null) {
+      int from = line.number() == 1 && hasBom(line) ? 3 : 0;
+      if (line.oversized()) {
+        sink.quarantineBounded(line.number(), Raw.of(line.bytes(), line.kept(), line.length()),
+            "record of " + line.length() + " bytes exceeds max-record-bytes " + maxRecord);
+        continue;
+      }
+      String text;
+      try {
+        text = Utf8.decode(dec, line.bytes(), from, line.kept());
+      } catch (Utf8.InvalidUtf8 e) {
+        sink.quarantineBounded(line.number(), Raw.of(line.bytes(), line.kept(), line.length()), e.getMessage());
+        continue;
+      }
+      if (text.isBlank()) {
+        continue;
+      }
+      String raw = text;
+      try {
+        JsonNode node = json.readTree(text);
+        sink.accept(line.number(), () -> raw, converter.record(node, schema, ""));
+      } catch (JsonProcessingException e) {
+        sink.quarantine(line.number(), raw, "malformed JSON: " + jsonMessage(e));
+      } catch (BadRecordException e) {
+        sink.quarantine(line.number(), raw, e.getMessage());
+      }
+    }
+  }
+
+  private static boolean hasBom(BoundedLineReader.Line l) {
+    byte[] b = l.bytes();
+    return l.kept() >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
+  }
+
+  /** Jackson's reason without source locations (the line number is already in the row). */
+  static String jsonMessage(JsonProcessingException e) {
+    if (e instanceof MismatchedInputException m && m.getOriginalMessage().startsWith("Trailing token")) {
+      return "more than one JSON value on the line";
+    }
+    String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    msg = LOCATION.matcher(msg).replaceAll("");
+    int nl = msg.indexOf('\n');
+    return (nl < 0 ? msg : msg.substring(0, nl)).strip();
+  }
+}
