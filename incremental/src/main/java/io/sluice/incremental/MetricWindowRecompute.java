@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.sluice.core.util.StageTimes;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -90,7 +91,7 @@ public final class MetricWindowRecompute {
           new ScanMetrics(0, 0, 0, 0), null, ms);
     }
     ChangeSet cs = Changes.of(events, eventsSchema).since(consumed).until(latest).read();
-    t = lap(ms, "changes", t);
+    t = StageTimes.lap(ms, "changes", t);
     long maxEvent = prevMax;
     Map<Integer, Set<Long>> touched = new HashMap<>();
     for (Change c : cs.changes()) {
@@ -203,7 +204,7 @@ public final class MetricWindowRecompute {
         a.add(e);
       }
     });
-    t = lap(ms, "aggregate", t);
+    t = StageTimes.lap(ms, "aggregate", t);
 
     long wm = watermark(maxEvent[0]);
     Map<String, GenericRecord> existing = new HashMap<>();
@@ -244,7 +245,7 @@ public final class MetricWindowRecompute {
       out.add(record(row, gone, wasComplete, wasComplete, true, now, until));
       deleted++;
     }
-    t = lap(ms, "diff", t);
+    t = StageTimes.lap(ms, "diff", t);
     Map<String, String> meta = new LinkedHashMap<>();
     if (until != null) {
       meta.put(SOURCE_INSTANT_KEY, until);
@@ -254,7 +255,7 @@ public final class MetricWindowRecompute {
     }
     meta.put(LATE_CORRECTIONS_KEY, Long.toString(late));
     CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, CrashPoints.METRICS_WRITTEN);
-    lap(ms, "write", t);
+    StageTimes.lap(ms, "write", t);
     RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), read.records(),
         read.bytes(), partitions.size(),
         written, deleted, late, wm, scan, c.instant(), ms);
@@ -335,11 +336,5 @@ public final class MetricWindowRecompute {
   /** Field values with Avro's Utf8 and enum symbols as Strings, for filters and grouping. */
   static Map<String, Object> asMap(GenericRecord r) {
     return new RecordView(r);
-  }
-
-  private static long lap(Map<String, Long> ms, String stage, long start) {
-    long now = System.nanoTime();
-    ms.put(stage, (now - start) / 1_000_000);
-    return now;
   }
 }

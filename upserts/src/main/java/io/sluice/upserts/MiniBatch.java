@@ -15,6 +15,7 @@ import io.sluice.ingest.SourceCheckpoint;
 import io.sluice.ingest.SourcePlan;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.sluice.core.util.StageTimes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -124,17 +125,17 @@ public final class MiniBatch {
     long t = System.nanoTime();
     SourceCheckpoint from = committedCheckpoint();
     SourcePlan plan = new LandingDirSource(spec, conf).plan(from);
-    t = lap(ms, "list", t);
+    t = StageTimes.lap(ms, "list", t);
     CrashPoints.reach(CrashPoints.INGEST_LISTED);
     if (plan.isEmpty()) {
       return emptyBatch(from, ms);
     }
     IngestResult result = new EventReader(spec, userSchema, conf).read(plan.files());
-    t = lap(ms, "read", t);
+    t = StageTimes.lap(ms, "read", t);
     String qInstant = null;
     if (!result.quarantined().isEmpty()) {
       qInstant = quarantine.write(result.quarantined(), Map.of(CHECKPOINT_KEY, plan.next().toJson())).instant();
-      lap(ms, "quarantine", t);
+      StageTimes.lap(ms, "quarantine", t);
       CrashPoints.reach(CrashPoints.QUARANTINE_COMMITTED);
     }
     long bytes = plan.files().stream().mapToLong(f -> f.length()).sum();
@@ -197,11 +198,5 @@ public final class MiniBatch {
         spec.name(), r.eventsInstant() == null ? (nothingNew ? "empty" : "skipped") : r.eventsInstant(), r.files(),
         r.recordsIn(), r.good(), r.deletes(), r.quarantined(), r.partitions().size(), r.backlogFiles(), ms);
     return r;
-  }
-
-  private static long lap(Map<String, Long> ms, String stage, long start) {
-    long now = System.nanoTime();
-    ms.put(stage, (now - start) / 1_000_000);
-    return now;
   }
 }

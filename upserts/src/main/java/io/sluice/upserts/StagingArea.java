@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,9 +112,5 @@ public final class StagingArea {
     } catch (IOException e) {
       throw new SluiceException("cannot delete staging dir " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  static List<String> names() {
-    return Arrays.asList(RECORDS, MANIFEST);
   }
 }
