@@ -1,0 +1,115 @@
+package io.sluice.checks.anomaly;
+
+/**
+ * Exponentially forgetting histogram of past standardised residual sizes, giving conformal p-values:
+ * the weighted share of past residuals at least as large as a new one. It needs no distributional
+ * assumption, so heavy tails and discrete series are judged by what they actually do, and with little
+ * history no p-value can be small: the cold-start threshold relaxes as history grows on its own.
+ */
+final class ResidualRanks {
+  static final int BINS_PER_DECADE = 16;
+  static final double MIN = 1e-3;
+  static final int BINS = 9 * BINS_PER_DECADE + 1;
+  /** Points over which the largest residual seen fades, so records are judged against recent ones. */
+  static final int RECORD_MEMORY = 500;
+  static final double MAX_TAIL_EXPONENT = 8;
+
+  final double[] weights;
+  double total;
+  double unit;
+  double maxSeen;
+  long count;
+  private final double decay;
+
+  ResidualRanks(int memory) {
+    this(new double[BINS], 0, 1, 0, 0, memory);
+  }
+
+  ResidualRanks(double[] weights, double total, double unit, double maxSeen, long count, int memory) {
+    this.weights = weights;
+    this.total = total;
+    this.unit = unit;
+    this.maxSeen = maxSeen;
+    this.count = count;
+    this.decay = Math.exp(1.0 / memory);
+  }
+
+  static int bin(double absZ) {
+    if (!(absZ > MIN)) {
+      return 0;
+    }
+    int b = 1 + (int) Math.floor(Math.log10(absZ / MIN) * BINS_PER_DECADE);
+    return Math.min(b, BINS - 1);
+  }
+
+  static double binLower(int b) {
+    return b == 0 ? 0 : MIN * Math.pow(10, (b - 1) / (double) BINS_PER_DECADE);
+  }
+
+  /** Adds one residual; newer residuals weigh more so that old regimes fade. */
+  void add(double absZ) {
+    weights[bin(absZ)] += unit;
+    count++;
+    total += unit;
+    maxSeen = Math.max(maxSeen * (1 - 1.0 / RECORD_MEMORY), absZ);
+    unit *= decay;
+    if (unit > 1e150) {
+      for (int i = 0; i < BINS; i++) {
+        weights[i] /= unit;
+      }
+      total /= unit;
+      unit = 1;
+    }
+  }
+
+  /**
+   * Conformal p-value of {@code absZ} in (0, 1]: the share of past residuals at least as large, with
+   * the new one counted. Beyond everything seen, it keeps falling with size so records still rank.
+   */
+  double pValue(double absZ) {
+    int b = bin(absZ);
+    double above = 0;
+    for (int i = b + 1; i < BINS; i++) {
+      above += weights[i];
+    }
+    // Within the bin, interpolate on the log scale so scores do not tie.
+    double lo = binLower(b);
+    double hi = binLower(b + 1);
+    double frac = b == 0 ? absZ / MIN : Math.log(absZ / lo) / Math.log(hi / lo);
+    above += weights[b] * (1 - Math.min(1, Math.max(0, frac)));
+    double p = (above + unit) / (total + unit);
+    double record = Math.max(maxSeen, MIN);
+    if (absZ > record) {
+      p *= Math.pow(record / absZ, tailExponent());
+    }
+    return p;
+  }
+
+  /**
+   * Beyond the largest residual seen, p-values fall as a power of the excess. The power grows with
+   * history: a record among 20 residuals says less than a record among 500.
+   */
+  private double tailExponent() {
+    return MAX_TAIL_EXPONENT * count / (count + 10.0);
+  }
+
+  /** The residual size whose p-value is {@code p}; NaN before any residual was seen. */
+  double quantile(double p) {
+    if (count == 0) {
+      return Double.NaN;
+    }
+    double target = p * (total + unit) - unit;
+    if (target <= 0) {
+      double pAtRecord = unit / (total + unit);
+      return Math.max(maxSeen, MIN) * Math.pow(pAtRecord / p, 1 / tailExponent());
+    }
+    double above = 0;
+    for (int i = BINS - 1; i >= 0; i--) {
+      if (above + weights[i] >= target) {
+        return binLower(i + 1);
+      }
+      above += weights[i];
+    }
+    return 0;
+  }
+}

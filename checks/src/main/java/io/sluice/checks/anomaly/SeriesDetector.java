@@ -1,0 +1,310 @@
+package io.sluice.checks.anomaly;
+
+import java.util.Arrays;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
+
+/**
+ * Causal anomaly detector for one metric series: each {@link #update} scores a point from earlier
+ * points only, then learns from it. Not thread-safe; one instance per series.
+ *
+ * <p>Four forecasters run side by side: the median of the last few points, additive Holt-Winters, and
+ * daily and weekly seasonal medians that absorb level shifts through their recent misses. Each keeps a
+ * running backtest error and the point is judged by the one with the lowest, so every series picks its
+ * own model. The residual, divided by a robust running scale, gets a conformal p-value against that
+ * model's own past residuals ({@link ResidualRanks}), combined with the p-value of the recent average
+ * surprise so that a run of modest deviations counts as well as one spike. A two-sided CUSUM on the
+ * standardised residuals flags confirmed level shifts.
+ */
+public final class SeriesDetector {
+  static final String[] MODELS = {"recent_median", "holt_winters", "seasonal_daily", "seasonal_weekly"};
+  private static final int RECENT = 5;
+  private static final int SUSTAINED_POINTS = 5;
+  private static final int DAILY_LAGS = 7;
+  private static final int WEEKLY_LAGS = 3;
+  private static final int SCALE_MEMORY = 300;
+  private static final int RANK_MEMORY = 500;
+  private static final double CUSUM_K = 1.0;
+  private static final double CUSUM_H = 12.0;
+  private static final double MAE_TO_SIGMA = Math.sqrt(Math.PI / 2);
+  private static final int STEP_SAMPLE = 9;
+  private static final double INCIDENT = 0.999;
+
+  private final DetectorOptions options;
+  private final double alertThreshold;
+  private long step;
+  private int daily;
+  private int weekly;
+  private final long[] firstTimes = new long[STEP_SAMPLE];
+  private final double[] firstValues = new double[STEP_SAMPLE];
+  private int buffered;
+
+  private double[] history;
+  private int histStart;
+  private int histSize;
+  private long index;
+
+  private final double[] err = new double[MODELS.length];
+  private final double[] scale = new double[MODELS.length];
+  private final long[] residuals = new long[MODELS.length];
+  private final ResidualRanks[] ranks = new ResidualRanks[MODELS.length];
+  private final double[][] seasonalRaw = {new double[RECENT], new double[RECENT]};
+  private final long[] seasonalSeen = new long[2];
+  private final double[] pendingRaw = new double[2];
+  private double hwLevel = Double.NaN;
+  private double hwTrend;
+  private double[] hwSeason;
+
+  private final double[] surprises = new double[SUSTAINED_POINTS];
+  private long surpriseCount;
+  private final ResidualRanks sustained = new ResidualRanks(RANK_MEMORY);
+  private double cusumUp;
+  private double cusumDown;
+  private double[] recentScores;
+  private int recentPos;
+
+  public SeriesDetector(DetectorOptions options) {
+    this.options = options;
+    this.alertThreshold = options.alertThreshold();
+    for (int m = 0; m < MODELS.length; m++) {
+      ranks[m] = new ResidualRanks(RANK_MEMORY);
+    }
+    if (options.stepMillis() > 0) {
+      configure(options.stepMillis());
+    }
+  }
+
+  /** The score at or above which {@link PointScore#anomaly()} is set. */
+  public double alertThreshold() {
+    return alertThreshold;
+  }
+
+  /** Points scored or learned so far. */
+  public long points() {
+    return index + buffered;
+  }
+
+  /**
+   * Scores {@code value} at {@code timestamp} against the past, then adds it to the history. A NaN or
+   * infinite value is reported unscored and not learned.
+   */
+  public PointScore update(long timestamp, double value) {
+    boolean finite = Double.isFinite(value);
+    if (history == null) {
+      if (finite) {
+        bufferUntilStepKnown(timestamp, value);
+      }
+      return unscored(timestamp, value);
+    }
+    if (!finite) {
+      return unscored(timestamp, value);
+    }
+    double[] forecasts = forecasts();
+    int best = bestModel(forecasts);
+    PointScore result = unscored(timestamp, value);
+    if (best >= 0) {
+      double sigma = sigma(best, forecasts[best]);
+      double z = (value - forecasts[best]) / sigma;
+      double raw = 1 - withSustained(ranks[best].pValue(Math.abs(z)));
+      double score = suppress(raw);
+      // The alert needs the point's own p-value below half the tail (see withSustained).
+      double half = ranks[best].quantile((1 - alertThreshold) / 2) * sigma;
+      double lower = forecasts[best] - half;
+      double upper = forecasts[best] + half;
+      result = new PointScore(timestamp, value, forecasts[best], lower, upper, score, score >= alertThreshold,
+          MODELS[best], cusum(z));
+    }
+    learn(value, forecasts);
+    return result;
+  }
+
+  private static PointScore unscored(long timestamp, double value) {
+    return new PointScore(timestamp, value, Double.NaN, Double.NaN, Double.NaN, 0, false, "warmup", false);
+  }
+
+  private void bufferUntilStepKnown(long timestamp, double value) {
+    firstTimes[buffered] = timestamp;
+    firstValues[buffered] = value;
+    buffered++;
+    if (buffered == STEP_SAMPLE) {
+      long[] diffs = new long[STEP_SAMPLE - 1];
+      for (int i = 1; i < STEP_SAMPLE; i++) {
+        diffs[i - 1] = firstTimes[i] - firstTimes[i - 1];
+      }
+      Arrays.sort(diffs);
+      configure(Math.max(1, diffs[diffs.length / 2]));
+      for (int i = 0; i < STEP_SAMPLE; i++) {
+        learn(firstValues[i], forecasts());
+      }
+      buffered = 0;
+    }
+  }
+
+  private void configure(long stepMillis) {
+    step = stepMillis;
+    long day = 86_400_000L;
+    daily = step <= day / 4 ? (int) Math.round((double) day / step) : 0;
+    weekly = step <= day ? (int) Math.round(7.0 * day / step) : 0;
+    history = new double[Math.max(64, Math.max(daily * DAILY_LAGS, weekly * WEEKLY_LAGS) + 1)];
+    hwSeason = new double[Math.max(daily, 1)];
+    int suppressPoints = options.suppress() > 0 ? options.suppress() : Math.max(12, daily / 2);
+    recentScores = new double[suppressPoints];
+  }
+
+  private double lag(int k) {
+    return history[(histStart + histSize - k) % history.length];
+  }
+
+  private double[] forecasts() {
+    double[] f = new double[MODELS.length];
+    Arrays.fill(f, Double.NaN);
+    if (histSize >= RECENT) {
+      double[] last = new double[RECENT];
+      for (int k = 1; k <= RECENT; k++) {
+        last[k - 1] = lag(k);
+      }
+      f[0] = median(last);
+    }
+    if (!Double.isNaN(hwLevel)) {
+      f[1] = hwLevel + hwTrend + hwSeason[(int) (index % hwSeason.length)];
+    }
+    f[2] = levelCorrected(0, seasonal(daily, DAILY_LAGS));
+    f[3] = levelCorrected(1, seasonal(weekly, WEEKLY_LAGS));
+    return f;
+  }
+
+  private double seasonal(int period, int lags) {
+    if (period < 2 || histSize < period) {
+      return Double.NaN;
+    }
+    int usable = Math.min(lags, histSize / period);
+    double[] past = new double[usable];
+    for (int k = 1; k <= usable; k++) {
+      past[k - 1] = lag(k * period);
+    }
+    return median(past);
+  }
+
+  /**
+   * Shifts a seasonal forecast by the median of its recent misses, so a level shift is absorbed in a
+   * few points while the seasonal shape is kept.
+   */
+  private double levelCorrected(int which, double rawForecast) {
+    pendingRaw[which] = rawForecast;
+    int known = (int) Math.min(RECENT, Math.min(index, seasonalSeen[which]));
+    if (Double.isNaN(rawForecast) || known == 0) {
+      return rawForecast;
+    }
+    double[] misses = new double[known];
+    for (int j = 1; j <= known; j++) {
+      misses[j - 1] = lag(j) - seasonalRaw[which][(int) ((index - j) % RECENT)];
+    }
+    return rawForecast + median(misses);
+  }
+
+  private int bestModel(double[] forecasts) {
+    int best = -1;
+    for (int m = 0; m < MODELS.length; m++) {
+      if (!Double.isNaN(forecasts[m]) && residuals[m] >= options.warmup() && (best < 0 || err[m] < err[best])) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  private double sigma(int model, double forecast) {
+    double floor = 1e-9 * Math.max(1, Math.abs(forecast));
+    return Math.max(scale[model] * MAE_TO_SIGMA, floor);
+  }
+
+  /**
+   * Combines the point's p-value with that of its recent average surprise, so a run of modest
+   * deviations (a changed pattern) ranks like a single large one.
+   */
+  private double withSustained(double pPoint) {
+    surprises[(int) (surpriseCount % SUSTAINED_POINTS)] = Math.min(50, -Math.log10(pPoint));
+    surpriseCount++;
+    if (surpriseCount < SUSTAINED_POINTS) {
+      return pPoint;
+    }
+    double mean = 0;
+    for (double x : surprises) {
+      mean += x / SUSTAINED_POINTS;
+    }
+    double pAvg = sustained.pValue(mean);
+    sustained.add(mean);
+    return Math.min(1, 2 * Math.min(pPoint, pAvg));
+  }
+
+  /** Within an open incident only a stronger deviation scores high: one alert per incident. */
+  private double suppress(double raw) {
+    double peak = 0;
+    for (double s : recentScores) {
+      peak = Math.max(peak, s);
+    }
+    recentScores[recentPos] = raw;
+    recentPos = (recentPos + 1) % recentScores.length;
+    return raw > peak || peak < INCIDENT ? raw : raw * 0.5;
+  }
+
+  private boolean cusum(double z) {
+    double clipped = Math.max(-6, Math.min(6, z));
+    cusumUp = Math.max(0, cusumUp + clipped - CUSUM_K);
+    cusumDown = Math.max(0, cusumDown - clipped - CUSUM_K);
+    if (cusumUp > CUSUM_H || cusumDown > CUSUM_H) {
+      cusumUp = 0;
+      cusumDown = 0;
+      return true;
+    }
+    return false;
+  }
+
+  private void learn(double value, double[] f) {
+    for (int m = 0; m < MODELS.length; m++) {
+      if (Double.isNaN(f[m])) {
+        continue;
+      }
+      double abs = Math.abs(value - f[m]);
+      if (residuals[m] > 0) {
+        ranks[m].add(abs / sigma(m, f[m]));
+      }
+      long n = ++residuals[m];
+      double rate = 1.0 / Math.min(n, SCALE_MEMORY);
+      // Clip so that one outlier cannot inflate the scale that judges the next one; the backtest
+      // error is not clipped, because a model that misses every daily step must lose the backtest.
+      double clipped = n <= 3 ? abs : Math.min(abs, 4 * Math.max(scale[m], 1e-12) * MAE_TO_SIGMA);
+      scale[m] += rate * (clipped - scale[m]);
+      err[m] += rate * (abs - err[m]);
+    }
+    for (int w = 0; w < 2; w++) {
+      seasonalRaw[w][(int) (index % RECENT)] = pendingRaw[w];
+      seasonalSeen[w] = Double.isNaN(pendingRaw[w]) ? 0 : seasonalSeen[w] + 1;
+    }
+    updateHoltWinters(value);
+    if (histSize < history.length) {
+      histSize++;
+    } else {
+      histStart = (histStart + 1) % history.length;
+    }
+    history[(histStart + histSize - 1) % history.length] = value;
+    index++;
+  }
+
+  private void updateHoltWinters(double value) {
+    int phase = (int) (index % hwSeason.length);
+    if (Double.isNaN(hwLevel)) {
+      hwLevel = value;
+      return;
+    }
+    double alpha = 0.2;
+    double beta = 0.01;
+    double gamma = hwSeason.length > 1 ? 0.1 : 0;
+    double previous = hwLevel;
+    hwLevel = alpha * (value - hwSeason[phase]) + (1 - alpha) * (hwLevel + hwTrend);
+    hwTrend = beta * (hwLevel - previous) + (1 - beta) * hwTrend;
+    hwSeason[phase] = gamma * (value - hwLevel) + (1 - gamma) * hwSeason[phase];
+  }
+
+  private static double median(double[] values) {
+    return new Median().evaluate(values);
+  }
+}

@@ -1,0 +1,104 @@
+package io.sluice.checks.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SeriesDetectorTest {
+  private static final long STEP = 15 * 60_000L;
+  private static final int DAY = 96;
+
+  /** A daily sine with a weekend dip and Gaussian noise, 15-minute points. */
+  private static double[] seasonal(int days, long seed) {
+    Random rnd = new Random(seed);
+    double[] v = new double[days * DAY];
+    for (int i = 0; i < v.length; i++) {
+      double daily = 100 + 40 * Math.sin(2 * Math.PI * (i % DAY) / DAY);
+      double weekly = (i / DAY) % 7 >= 5 ? 0.8 : 1.0;
+      v[i] = daily * weekly + rnd.nextGaussian() * 3;
+    }
+    return v;
+  }
+
+  private static List<PointScore> run(double[] values, DetectorOptions options) {
+    SeriesDetector d = new SeriesDetector(options);
+    List<PointScore> out = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      out.add(d.update(i * STEP, values[i]));
+    }
+    return out;
+  }
+
+  @Test
+  void flagsASpikeAndStaysQuietOnCleanSeasonalData() {
+    double[] v = seasonal(28, 1);
+    int spike = 21 * DAY + 40;
+    v[spike] += 60;
+    List<PointScore> s = run(v, DetectorOptions.defaults());
+    assertThat(s.get(spike).anomaly()).isTrue();
+    assertThat(s.get(spike).score()).isGreaterThan(0.999);
+    assertThat(s.get(spike).value()).isGreaterThan(s.get(spike).upper());
+    long falseAlarms = s.stream().skip(7 * DAY).filter(p -> p.anomaly() && p.timestamp() != spike * STEP).count();
+    // 20 clean days of 96 points at the default sensitivity: a handful of alerts at most.
+    assertThat(falseAlarms).isLessThanOrEqualTo(4);
+    assertThat(s).allSatisfy(p -> assertThat(p.score()).isBetween(0.0, 1.0));
+  }
+
+  @Test
+  void flagsALevelShiftOnceThenAcceptsTheNewNormal() {
+    double[] v = seasonal(28, 2);
+    int shift = 20 * DAY + 10;
+    for (int i = shift; i < v.length; i++) {
+      v[i] *= 0.6;
+    }
+    List<PointScore> s = run(v, DetectorOptions.defaults());
+    assertThat(s.subList(shift, shift + 6)).anyMatch(PointScore::anomaly);
+    assertThat(s.subList(shift, shift + 40)).anyMatch(PointScore::changePoint);
+    long lateAlarms = s.subList(shift + 2 * DAY, v.length).stream().filter(PointScore::anomaly).count();
+    assertThat(lateAlarms).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void coldStartNeedsALargerDeviationThanAnEstablishedSeries() {
+    double[] v = seasonal(20, 3);
+    double[] early = v.clone();
+    early[30] += 30;
+    double[] late = v.clone();
+    late[18 * DAY + 30] += 30;
+    PointScore coldScore = run(early, DetectorOptions.defaults()).get(30);
+    PointScore warmScore = run(late, DetectorOptions.defaults()).get(18 * DAY + 30);
+    assertThat(coldScore.score()).isLessThan(warmScore.score());
+    assertThat(coldScore.anomaly()).isFalse();
+    assertThat(warmScore.anomaly()).isTrue();
+  }
+
+  @Test
+  void scoresAreCausal() {
+    double[] v = seasonal(10, 4);
+    double[] prefix = java.util.Arrays.copyOf(v, 5 * DAY);
+    List<PointScore> full = run(v, DetectorOptions.defaults());
+    List<PointScore> part = run(prefix, DetectorOptions.defaults());
+    assertThat(full.subList(0, prefix.length)).isEqualTo(part);
+  }
+
+  @Test
+  void higherSensitivityFlagsMore() {
+    double[] v = seasonal(21, 5);
+    long low = run(v, DetectorOptions.defaults().withSensitivity(0.2)).stream().filter(PointScore::anomaly).count();
+    long high = run(v, DetectorOptions.defaults().withSensitivity(0.9)).stream().filter(PointScore::anomaly).count();
+    assertThat(high).isGreaterThan(low);
+  }
+
+  @Test
+  void flatSeriesFlagsAnyChange() {
+    double[] v = new double[500];
+    java.util.Arrays.fill(v, 45);
+    v[400] = 46;
+    List<PointScore> s = run(v, DetectorOptions.defaults());
+    assertThat(s.get(400).anomaly()).isTrue();
+    assertThat(s.subList(0, 400)).noneMatch(PointScore::anomaly);
+  }
+}
