@@ -47,8 +47,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--batches", defaultValue = "6", description = "Mini-batches to run (default: ${DEFAULT-VALUE})")
   int batches;
 
-  @Option(names = "--events-per-batch", defaultValue = "5000", description = "New events per batch at the mean rate (default: ${DEFAULT-VALUE})")
+  @Option(names = "--events-per-batch", defaultValue = "1000", description = "New events per batch (one hour of event time) at the mean rate (default: ${DEFAULT-VALUE})")
   int eventsPerBatch;
+
+  @Option(names = "--history-days", defaultValue = "8",
+      description = "Days of history loaded before the live batches, so the checks have baselines (default: ${DEFAULT-VALUE})")
+  int historyDays;
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE})")
   long seed;
@@ -72,13 +76,43 @@ final class DemoCommand implements Callable<Integer> {
     org.apache.hadoop.fs.Path landing = new org.apache.hadoop.fs.Path(spec.source().landingDir());
     fs.mkdirs(landing);
 
-    // Event time starts yesterday 06:00 UTC; the outage hits Android in the third batch's hour.
-    Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(18));
+    // Live batches start yesterday 06:00 UTC, after --history-days of hourly history; the outage hits
+    // Android in the third live batch's hour. Checks run on simulated time: each batch lands 5 minutes
+    // after the hour it covers.
+    int history = historyDays * 24;
+    Instant live = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(18));
+    Instant start = live.minus(Duration.ofHours(history));
     DemoEvents.Config cfg = DemoEvents.Config.defaults(start).withSeed(seed).withEventsPerBatch(eventsPerBatch)
-        .withIncident(new DemoEvents.Incident(start.plus(Duration.ofHours(2)), start.plus(Duration.ofHours(3)), "android"));
+        .withIncident(new DemoEvents.Incident(live.plus(Duration.ofHours(2)), live.plus(Duration.ofHours(3)), "android"));
     DemoEvents gen = new DemoEvents(cfg);
-    PipelineRun run = new PipelineRun(spec, conf);
+    SimulatedClock clock = new SimulatedClock(start);
+    PipelineRun run = new PipelineRun(spec, conf, clock);
     PrintStream out = System.out;
+    List<io.sluice.checks.CheckResult> findings = new ArrayList<>();
+    List<io.sluice.checks.MetricAnomalyCheck.ScoredSeries> scored = new ArrayList<>();
+    long historyIn = 0;
+    int historyRuns = 0;
+    if (history > 0) {
+      long t0 = System.nanoTime();
+      for (int h = 0; h < history; h++) {
+        gen.writeBatch(h, fs, landing);
+      }
+      clock.set(live.plus(Duration.ofMinutes(5)));
+      PipelineRun.Report hr;
+      do {
+        hr = run.once();
+        historyIn += hr.upsert().recordsIn();
+        historyRuns++;
+        if (!json) {
+          out.printf("history: %d of %d hourly files loaded (%d events)%n", Math.min(history, historyRuns
+              * spec.source().maxFilesPerBatch()), history, historyIn);
+        }
+      } while (hr.upsert().backlogFiles() > 0);
+      if (!json) {
+        out.printf("history: %d days, %d events in %d mini-batches, %.1f s%n%n", historyDays, historyIn, historyRuns,
+            (System.nanoTime() - t0) / 1e9);
+      }
+    }
     if (!json) {
       out.printf("Sluice demo: %d mini-batches of click/order events into %s%n", batches, work);
       out.printf("%-5s %5s %7s %7s %5s %5s %5s %5s %7s %6s %6s %5s %6s %6s %5s %s%n", "batch", "files", "in", "good", "quar",
@@ -90,8 +124,14 @@ final class DemoCommand implements Callable<Integer> {
     long in = 0, good = 0, quar = 0, ins = 0, upd = 0, del = 0, late = 0, dups = 0, commits = 0;
     long windows = 0, metricRows = 0, lateCorrections = 0;
     for (int i = 0; i < batches; i++) {
-      DemoEvents.BatchStats g = gen.writeBatch(i, fs, landing);
+      DemoEvents.BatchStats g = gen.writeBatch(history + i, fs, landing);
+      clock.set(live.plus(Duration.ofHours(i + 1)).plus(Duration.ofMinutes(5)));
       PipelineRun.Report both = run.once();
+      if (both.checks() != null) {
+        findings.addAll(both.checks().failures());
+        scored.clear();
+        scored.addAll(both.checks().series());
+      }
       BatchReport r = both.upsert();
       RecomputeReport mr = both.metrics();
       windows += mr.windows();
@@ -161,6 +201,8 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("late_corrections", lateCorrections);
     summary.put("metrics_match_full_recompute", metricsMatch);
     summary.put("table_matches_expected", matches);
+    summary.put("history_events", historyIn);
+    summary.put("check_findings", findings);
     if (json) {
       summary.put("batches", rows);
       Output.json(out, summary);
@@ -185,6 +227,10 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("check          table holds exactly the %d events generated (latest version, deletes applied): %s%n",
           expected.size(), actual.equals(expected) ? "yes" : "NO");
       out.printf("check          incremental metrics equal a full recompute, row for row: %s%n", metricsMatch ? "yes" : "NO");
+      out.printf("checks         %d findings at warn or above over the live batches (%s)%n", findings.size(),
+          spec.checkResultsTableName());
+      findings.stream().limit(8).forEach(f -> out.printf("  %-8s %-16s %s%n",
+          f.severity().toUpperCase(java.util.Locale.ROOT), f.check(), f.message()));
       out.printf("%nTables are under %s/tables; rerun with --json for machine-readable output.%n", work);
     }
     return matches ? 0 : 1;

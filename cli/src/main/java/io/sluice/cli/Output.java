@@ -51,6 +51,18 @@ final class Output {
         r.lateCorrections(), millis(r.stageMillis()));
   }
 
+  static void checks(PrintStream out, String pipeline, io.sluice.checks.ChecksReport r) {
+    out.printf("%s: checks run %s: %d findings, %d critical, %d warn%s%n", pipeline, r.runId(), r.results().size(),
+        r.count(io.sluice.checks.Severity.CRITICAL), r.count(io.sluice.checks.Severity.WARN),
+        r.nothingNew() ? " (nothing new: freshness gate only)" : "");
+    for (io.sluice.checks.CheckResult f : r.failures()) {
+      out.printf("  %-8s %-18s %s%n", f.severity().toUpperCase(java.util.Locale.ROOT), f.check(), f.message());
+    }
+    if (!r.alertsSent().isEmpty()) {
+      out.printf("  alerts sent: %s%n", r.alertsSent());
+    }
+  }
+
   static String millis(Map<String, Long> ms) {
     StringBuilder sb = new StringBuilder();
     ms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));

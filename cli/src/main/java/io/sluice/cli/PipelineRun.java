@@ -1,6 +1,9 @@
 package io.sluice.cli;
 
+import io.sluice.checks.ChecksReport;
+import io.sluice.checks.ChecksStage;
 import io.sluice.core.spec.PipelineSpec;
+import java.time.Clock;
 import io.sluice.incremental.MetricWindowRecompute;
 import io.sluice.incremental.RecomputeReport;
 import io.sluice.upserts.BatchReport;
@@ -13,14 +16,26 @@ import org.apache.hadoop.conf.Configuration;
  */
 final class PipelineRun {
   /** Results of one batch, one field per stage. */
-  record Report(BatchReport upsert, RecomputeReport metrics) {}
+  record Report(BatchReport upsert, RecomputeReport metrics, ChecksReport checks) {}
 
   private final MiniBatch batch;
   private final MetricWindowRecompute metrics;
+  private final ChecksStage checks;
 
   PipelineRun(PipelineSpec spec, Configuration conf) {
+    this(spec, conf, Clock.systemUTC());
+  }
+
+  /** With {@code clock} as the checks' "now" (the demo runs on simulated time). */
+  PipelineRun(PipelineSpec spec, Configuration conf, Clock clock) {
     this.batch = new MiniBatch(spec, conf);
     this.metrics = spec.metrics().isEmpty() ? null : new MetricWindowRecompute(spec, conf);
+    this.checks = metrics == null || !spec.checks().enabled() ? null : new ChecksStage(spec, conf).withClock(clock);
+  }
+
+  /** The checks stage, or null when disabled or without metrics. */
+  ChecksStage checks() {
+    return checks;
   }
 
   /** The metrics stage, or null when the spec defines no metrics. */
@@ -35,6 +50,7 @@ final class PipelineRun {
   Report once() {
     BatchReport upsert = batch.runOnce();
     // Recompute also when no new files arrived: an earlier run may have died between the two commits.
-    return new Report(upsert, metrics == null ? null : metrics.incremental());
+    RecomputeReport m = metrics == null ? null : metrics.incremental();
+    return new Report(upsert, m, checks == null ? null : checks.run());
   }
 }

@@ -71,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
       if (r.metrics() != null) {
         Output.recompute(System.out, pipeline, r.metrics());
       }
+      if (r.checks() != null) {
+        Output.checks(System.out, pipeline, r.checks());
+      }
     }
   }
 }

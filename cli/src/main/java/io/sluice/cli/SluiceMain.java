@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         UpsertCommand.class,
         IncrementalCommand.class,
         BackfillCommand.class,
+        ChecksCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {

@@ -13,10 +13,10 @@ import org.apache.avro.util.Utf8;
  * A read-only map view of an Avro record, for filters and grouping: field look-ups go straight to
  * the record, with {@code Utf8} and enum symbols returned as Strings. No per-record copy.
  */
-final class RecordView extends AbstractMap<String, Object> {
+public final class RecordView extends AbstractMap<String, Object> {
   private final GenericRecord record;
 
-  RecordView(GenericRecord record) {
+  public RecordView(GenericRecord record) {
     this.record = record;
   }
 

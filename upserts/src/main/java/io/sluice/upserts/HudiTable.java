@@ -203,6 +203,29 @@ public final class HudiTable {
         .findFirst();
   }
 
+  /**
+   * Values of an extra-metadata key from completed commits after {@code sinceExclusive} (null: from
+   * the first) up to {@code untilInclusive}, oldest first, keyed by instant.
+   */
+  public java.util.LinkedHashMap<String, String> commitMetadataBetween(String sinceExclusive, String untilInclusive,
+                                                                        String key) {
+    java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+    if (!exists()) {
+      return out;
+    }
+    HoodieTimeline commits = metaClient().getCommitsTimeline().filterCompletedInstants();
+    commits.getInstantsAsStream()
+        .filter(i -> sinceExclusive == null || i.getTimestamp().compareTo(sinceExclusive) > 0)
+        .filter(i -> untilInclusive == null || i.getTimestamp().compareTo(untilInclusive) <= 0)
+        .forEach(i -> {
+          String v = extraMetadata(commits, i).get(key);
+          if (v != null) {
+            out.put(i.getTimestamp(), v);
+          }
+        });
+    return out;
+  }
+
   static Map<String, String> extraMetadata(HoodieTimeline timeline, HoodieInstant instant) {
     try {
       HoodieCommitMetadata md = TimelineUtils.getCommitMetadata(instant, timeline);

@@ -12,6 +12,7 @@ import io.sluice.ingest.FileReport;
 import io.sluice.ingest.IngestResult;
 import io.sluice.ingest.LandingDirSource;
 import io.sluice.ingest.SourceCheckpoint;
+import io.sluice.ingest.SourceDrift;
 import io.sluice.ingest.SourcePlan;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,11 +142,12 @@ public final class MiniBatch {
     }
     long bytes = plan.files().stream().mapToLong(f -> f.length()).sum();
     return new StagedBatch(from, plan.next(), result.records(), result.recordsIn(), result.quarantined().size(),
-        result.deletes(), bytes, plan.backlogFiles(), qInstant, result.files(), ms);
+        result.deletes(), bytes, plan.backlogFiles(), qInstant, result.files(),
+        SourceDrift.count(result.quarantined()), ms);
   }
 
   private static StagedBatch emptyBatch(SourceCheckpoint cp, Map<String, Long> ms) {
-    return new StagedBatch(cp, cp, List.of(), 0, 0, 0, 0, 0, null, List.of(), ms);
+    return new StagedBatch(cp, cp, List.of(), 0, 0, 0, 0, 0, null, List.of(), Map.of(), ms);
   }
 
   /** Commits a staged batch to the events table, exactly once. */
@@ -180,11 +183,30 @@ public final class MiniBatch {
     s.put("good", b.records().size());
     s.put("deletes", b.deletes());
     s.put("quarantined", b.quarantined());
+    s.put("duplicate_keys", duplicateKeys(b.records()));
+    s.put("source_drift", b.sourceDrift());
     try {
       return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Records whose key an earlier record of the same batch already had, as delivered. */
+  private long duplicateKeys(List<GenericRecord> records) {
+    List<String> keyFields = spec.table().recordKey();
+    java.util.Set<String> seen = new java.util.HashSet<>(records.size() * 2);
+    long dups = 0;
+    for (GenericRecord r : records) {
+      StringBuilder k = new StringBuilder();
+      for (String f : keyFields) {
+        k.append(r.get(f)).append('\u0001');
+      }
+      if (!seen.add(k.toString())) {
+        dups++;
+      }
+    }
+    return dups;
   }
 
   private BatchReport report(StagedBatch b, boolean nothingNew, boolean already, CommitResult c, Map<String, Long> ms) {

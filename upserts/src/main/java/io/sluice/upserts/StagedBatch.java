@@ -21,7 +21,12 @@ public record StagedBatch(
     int backlogFiles,
     String quarantineInstant,
     List<FileReport> fileReports,
+    Map<String, Long> sourceDrift,
     Map<String, Long> stageMillis) {
+
+  public StagedBatch {
+    sourceDrift = sourceDrift == null ? Map.of() : Map.copyOf(sourceDrift);
+  }
 
   public boolean isEmpty() {
     return fileReports.isEmpty();

@@ -38,7 +38,8 @@ public final class StagingArea {
 
   /** Manifest form of a staged batch, without its records. */
   record Manifest(String from, String next, long recordsIn, long quarantined, long deletes, long bytes,
-      int backlogFiles, String quarantineInstant, List<FileReport> fileReports, Map<String, Long> stageMillis) {}
+      int backlogFiles, String quarantineInstant, List<FileReport> fileReports, Map<String, Long> sourceDrift,
+      Map<String, Long> stageMillis) {}
 
   public StagingArea(String dir, Configuration conf, Schema tableSchema) {
     this.dir = new Path(dir);
@@ -63,7 +64,7 @@ public final class StagingArea {
         }
       }
       Manifest m = new Manifest(b.from().toJson(), b.next().toJson(), b.recordsIn(), b.quarantined(), b.deletes(),
-          b.bytes(), b.backlogFiles(), b.quarantineInstant(), b.fileReports(), b.stageMillis());
+          b.bytes(), b.backlogFiles(), b.quarantineInstant(), b.fileReports(), b.sourceDrift(), b.stageMillis());
       Path tmp = new Path(dir, "_" + MANIFEST);
       try (OutputStream out = fs.create(tmp, true)) {
         JSON.writeValue(out, m);
@@ -99,7 +100,7 @@ public final class StagingArea {
       }
       return Optional.of(new StagedBatch(SourceCheckpoint.fromJson(m.from()), SourceCheckpoint.fromJson(m.next()),
           records, m.recordsIn(), m.quarantined(), m.deletes(), m.bytes(), m.backlogFiles(), m.quarantineInstant(),
-          m.fileReports(), m.stageMillis()));
+          m.fileReports(), m.sourceDrift(), m.stageMillis()));
     } catch (IOException e) {
       throw new SluiceException("cannot read staged batch in " + dir + ": " + e.getMessage()
           + " (delete " + dir + " to re-ingest it from the landing files)", e);

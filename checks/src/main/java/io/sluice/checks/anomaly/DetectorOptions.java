@@ -9,8 +9,10 @@ package io.sluice.checks.anomaly;
  * @param warmup points seen before the detector scores at all
  * @param suppress points after a flagged point during which only a stronger deviation scores high,
  *     so one incident yields one alert rather than one per point; 0 picks half a day of points
+ * @param counts the values are event counts: their noise is at least Poisson, so a residual is never
+ *     judged against less than the square root of the forecast
  */
-public record DetectorOptions(double sensitivity, long stepMillis, int warmup, int suppress) {
+public record DetectorOptions(double sensitivity, long stepMillis, int warmup, int suppress, boolean counts) {
   public DetectorOptions {
     if (!(sensitivity > 0 && sensitivity <= 1)) {
       throw new IllegalArgumentException("sensitivity must be in (0, 1], got " + sensitivity);
@@ -21,19 +23,23 @@ public record DetectorOptions(double sensitivity, long stepMillis, int warmup, i
   }
 
   public static DetectorOptions defaults() {
-    return new DetectorOptions(0.5, 0, 12, 0);
+    return new DetectorOptions(0.5, 0, 12, 0, false);
   }
 
   public DetectorOptions withSensitivity(double s) {
-    return new DetectorOptions(s, stepMillis, warmup, suppress);
+    return new DetectorOptions(s, stepMillis, warmup, suppress, counts);
   }
 
   public DetectorOptions withStepMillis(long step) {
-    return new DetectorOptions(sensitivity, step, warmup, suppress);
+    return new DetectorOptions(sensitivity, step, warmup, suppress, counts);
   }
 
   public DetectorOptions withSuppress(int points) {
-    return new DetectorOptions(sensitivity, stepMillis, warmup, points);
+    return new DetectorOptions(sensitivity, stepMillis, warmup, points, counts);
+  }
+
+  public DetectorOptions withCounts(boolean c) {
+    return new DetectorOptions(sensitivity, stepMillis, warmup, suppress, c);
   }
 
   /**

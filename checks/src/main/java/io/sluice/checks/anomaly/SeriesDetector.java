@@ -212,7 +212,7 @@ public final class SeriesDetector {
   }
 
   private double sigma(int model, double forecast) {
-    double floor = 1e-9 * Math.max(1, Math.abs(forecast));
+    double floor = options.counts() ? Math.sqrt(Math.abs(forecast) + 1) : 1e-9 * Math.max(1, Math.abs(forecast));
     return Math.max(scale[model] * MAE_TO_SIGMA, floor);
   }
 

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * @param source landing directory and format
  * @param table the events table
  * @param metrics metric definitions; none by default
+ * @param checks completeness, quality and anomaly checks; on by default
  * @param hudi Hudi write-config keys, e.g. {@code hoodie.cleaner.commits.retained}
  * @param hadoop Hadoop configuration keys, e.g. {@code fs.defaultFS}
  */
@@ -23,11 +24,13 @@ public record PipelineSpec(
     @JsonProperty("source") SourceSpec source,
     @JsonProperty("table") TableSpec table,
     @JsonProperty("metrics") MetricsSpec metrics,
+    @JsonProperty("checks") ChecksSpec checks,
     @JsonProperty("hudi") Map<String, String> hudi,
     @JsonProperty("hadoop") Map<String, String> hadoop) {
 
   public PipelineSpec {
     metrics = metrics == null ? MetricsSpec.NONE : metrics;
+    checks = checks == null ? ChecksSpec.DEFAULTS : checks;
     hudi = hudi == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hudi));
     hadoop = hadoop == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hadoop));
   }
@@ -50,6 +53,21 @@ public record PipelineSpec(
   /** Base path of the metrics table, next to the events table. */
   public String metricsBasePath() {
     return workDir + "/tables/" + metricsTableName();
+  }
+
+  /** Name of the check-results table. */
+  public String checkResultsTableName() {
+    return name + "_check_results";
+  }
+
+  /** Base path of the check-results table, next to the events table. */
+  public String checkResultsBasePath() {
+    return workDir + "/tables/" + checkResultsTableName();
+  }
+
+  /** Directory for the checks stage's own state: detector models, open incidents. */
+  public String checksStateDir() {
+    return workDir + "/checks/" + name;
   }
 
   /** Directory where an ingested but not yet upserted batch waits for the upsert stage. */

@@ -71,6 +71,7 @@ final class SpecValidator {
     if (schema != null) {
       checkFields(schema, t);
       checkMetrics(schema, spec.metrics());
+      checkChecks(schema, spec);
     }
     if (!problems.isEmpty()) {
       if (problems.size() == 1) {
@@ -209,6 +210,44 @@ final class SpecValidator {
       }
     }
     return s;
+  }
+
+  private void checkChecks(Schema schema, PipelineSpec spec) {
+    ChecksSpec c = spec.checks();
+    String vm = c.volume().metric();
+    if (vm != null && spec.metrics().definitions().stream().noneMatch(m -> m.name().equals(vm))) {
+      fail("checks.volume.metric", "no metric named '" + vm + "'", "name one of the metrics under metrics.definitions");
+    }
+    if (!(c.volume().maxDrop() > 0 && c.volume().maxDrop() < 1)) {
+      fail("checks.volume.max-drop", "max-drop must be between 0 and 1, got " + c.volume().maxDrop(), "e.g. 0.3 for a 30% drop");
+    }
+    double sens = c.anomaly().sensitivity();
+    if (!(sens > 0 && sens <= 1)) {
+      fail("checks.anomaly.sensitivity", "sensitivity must be in (0, 1], got " + sens, "0.5 is the default; higher flags more");
+    }
+    for (int i = 0; i < c.quality().columns().size(); i++) {
+      String col = c.quality().columns().get(i);
+      if (schema.getField(col) == null) {
+        fail("checks.quality.columns[" + i + "]", "'" + col + "' is not a schema field", "list fields of the source schema");
+      }
+    }
+    for (int i = 0; i < c.alerts().sinks().size(); i++) {
+      ChecksSpec.Sink k = c.alerts().sinks().get(i);
+      String at = "checks.alerts.sinks[" + i + "]";
+      if (k.type() == null || !Set.of("log", "jsonl", "webhook").contains(k.type())) {
+        fail(at + ".type", k.type() == null ? "missing sink type" : "unknown sink type '" + k.type() + "'", "log, jsonl or webhook");
+      } else if (k.type().equals("jsonl") && k.path() == null) {
+        fail(at + ".path", "a jsonl sink needs a path", "e.g. path: alerts.jsonl (relative to work-dir)");
+      } else if (k.type().equals("webhook") && (k.url() == null || !k.url().matches("https?://.+"))) {
+        fail(at + ".url", "a webhook sink needs an http(s) url", "e.g. url: https://hooks.example.com/sluice");
+      }
+      if (!Set.of("warn", "critical").contains(k.minSeverity())) {
+        fail(at + ".min-severity", "unknown severity '" + k.minSeverity() + "'", "warn or critical");
+      }
+      if (k.retries() < 1) {
+        fail(at + ".retries", "retries must be at least 1", "attempts per alert, e.g. 4");
+      }
+    }
   }
 
   private void fail(String path, String problem, String hint) {

@@ -1,0 +1,93 @@
+package io.sluice.checks;
+
+import io.sluice.checks.anomaly.DetectorOptions;
+import io.sluice.checks.anomaly.PointScore;
+import io.sluice.checks.anomaly.SeriesDetector;
+import io.sluice.core.spec.ChecksSpec;
+import io.sluice.core.spec.Measure;
+import io.sluice.core.spec.MetricSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.SortedSet;
+
+/**
+ * Anomaly detection on every (metric, dims, measure) series that has a changed complete window. Each
+ * series is scored causally by a {@link SeriesDetector} over its history, and the changed windows'
+ * scores become findings: critical at the configured sensitivity, warn somewhat below it.
+ */
+public final class MetricAnomalyCheck {
+  static final String NAME = "metric_anomaly";
+
+  /** The scored series, kept for the report. */
+  public record ScoredSeries(String metric, String dims, String measure, List<PointScore> points) {}
+
+  private final List<ScoredSeries> scored = new ArrayList<>();
+
+  List<ScoredSeries> scored() {
+    return scored;
+  }
+
+  void run(CheckContext ctx, MetricHistory history, MetricSpec metric, SortedSet<Long> windows, String table) {
+    ChecksSpec.Anomaly cfg = ctx.spec().checks().anomaly();
+    long size = metric.grain().size().toMillis();
+    DetectorOptions critical = DetectorOptions.defaults().withSensitivity(cfg.sensitivity()).withStepMillis(size);
+    double warnThreshold = critical.withSensitivity(Math.min(1, cfg.sensitivity() + 0.05)).alertThreshold();
+    List<Measure> measures = metric.parsedMeasures().stream()
+        .filter(m -> cfg.measures().isEmpty() || cfg.measures().contains(m.column())).toList();
+    int series = 0;
+    int flagged = 0;
+    int skipped = 0;
+    for (long w : windows) {
+      if (ctx.gateFailed(w, w + size)) {
+        skipped++;
+        ctx.skip(NAME, CheckResult.ANOMALY, table, metric.name(), w, w + size);
+      }
+    }
+    for (String dims : history.dims(metric.name())) {
+      NavigableMap<Long, Map<String, Object>> rows = history.series(metric.name(), dims);
+      if (rows.isEmpty() || windows.subSet(rows.firstKey(), Long.MAX_VALUE).isEmpty()) {
+        continue;
+      }
+      long last = windows.last();
+      for (Measure m : measures) {
+        series++;
+        SeriesDetector d = new SeriesDetector(critical.withCounts(m.kind().integral));
+        List<PointScore> points = new ArrayList<>();
+        // A window with no rows means zero events for counts and sums, and no value for the rest.
+        boolean zeroWhenEmpty = m.kind().integral || m.kind() == Measure.Kind.SUM;
+        for (long w = rows.firstKey(); w <= last; w += size) {
+          Map<String, Object> row = rows.get(w);
+          if (row != null && !Boolean.TRUE.equals(row.get("is_complete"))) {
+            break;
+          }
+          Object v = row == null ? null : row.get(m.column());
+          double value = v instanceof Number n ? n.doubleValue() : zeroWhenEmpty && row == null ? 0 : Double.NaN;
+          PointScore p = d.update(w, value);
+          points.add(p);
+          if (!windows.contains(w) || ctx.gateFailed(w, w + size) || Double.isNaN(value)) {
+            continue;
+          }
+          Severity s = p.anomaly() ? Severity.CRITICAL : p.score() >= warnThreshold ? Severity.WARN : Severity.OK;
+          if (s == Severity.OK) {
+            continue;
+          }
+          flagged++;
+          CheckResult.Finding f = CheckResult.of(NAME, CheckResult.ANOMALY, table).window(w, w + size)
+              .series(metric.name(), dims).column(m.column()).partition("dt=" + Windows.day(w))
+              .values(value, p.expected(), p.lower(), p.upper()).score(p.score());
+          ctx.emit(f, s, "failed", metric.name() + "." + m.column() + (dims.isEmpty() ? "" : " [" + dims + "]")
+              + " = " + Windows.number(value) + " in " + Windows.describe(w, size) + ", expected "
+              + Windows.number(p.expected()) + " (normal " + Windows.number(p.lower()) + " to "
+              + Windows.number(p.upper()) + ", model " + p.model() + ", score " + String.format("%.4f", p.score())
+              + ")" + (p.changePoint() ? "; the series has shifted to a new level" : ""));
+        }
+        scored.add(new ScoredSeries(metric.name(), dims, m.column(), points));
+      }
+    }
+    ctx.pass(CheckResult.of(NAME, CheckResult.ANOMALY, table).series(metric.name(), null),
+        series + " series scored, " + flagged + " windows flagged" + (skipped > 0 ? ", " + skipped
+            + " windows skipped (failed the completeness gate)" : ""));
+  }
+}

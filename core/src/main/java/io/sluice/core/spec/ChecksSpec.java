@@ -1,0 +1,143 @@
+package io.sluice.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The checks stage: completeness, data quality and anomaly checks run after each metrics recompute,
+ * on the windows and records that changed. Every default is on and works on a laptop.
+ *
+ * @param enabled run checks after each batch; default true when the pipeline has metrics
+ * @param freshnessSla the newest event time must be at most this old; default 1h
+ * @param history how far back baselines look (volume, segments, column profiles, series); default 28d
+ * @param volume the gate: missing windows and row counts against a seasonal baseline
+ * @param segments dimension values that vanish or collapse
+ * @param quality per-column checks on the changed records
+ * @param anomaly anomaly detection on every metric series
+ * @param alerts where findings go
+ */
+public record ChecksSpec(
+    @JsonProperty("enabled") Boolean enabled,
+    @JsonProperty("freshness-sla") Duration freshnessSla,
+    @JsonProperty("history") Duration history,
+    @JsonProperty("volume") Volume volume,
+    @JsonProperty("segments") Segments segments,
+    @JsonProperty("quality") Quality quality,
+    @JsonProperty("anomaly") Anomaly anomaly,
+    @JsonProperty("alerts") Alerts alerts) {
+
+  public static final ChecksSpec DEFAULTS = new ChecksSpec(null, null, null, null, null, null, null, null);
+
+  public ChecksSpec {
+    enabled = enabled == null || enabled;
+    freshnessSla = freshnessSla == null ? Duration.ofHours(1) : freshnessSla;
+    history = history == null ? Duration.ofDays(28) : history;
+    volume = volume == null ? new Volume(null, null) : volume;
+    segments = segments == null ? new Segments(null, null) : segments;
+    quality = quality == null ? new Quality(null, null, null, null, null, null) : quality;
+    anomaly = anomaly == null ? new Anomaly(null, null, null) : anomaly;
+    alerts = alerts == null ? new Alerts(null, null) : alerts;
+  }
+
+  /**
+   * @param metric the count metric whose total per window is the volume; default: the first metric
+   *     with a {@code count} measure and no filter
+   * @param maxDrop a complete window this far below its seasonal baseline fails the gate; default 0.3
+   */
+  public record Volume(@JsonProperty("metric") String metric, @JsonProperty("max-drop") Double maxDrop) {
+    public Volume {
+      maxDrop = maxDrop == null ? 0.3 : maxDrop;
+    }
+  }
+
+  /**
+   * @param minShareRatio a segment whose share of its metric falls below this fraction of its usual
+   *     share has collapsed; default 0.5 (0 means only vanished segments are reported)
+   * @param minBaselineRows segments averaging fewer rows per window than this are too small to judge;
+   *     default 5
+   */
+  public record Segments(@JsonProperty("min-share-ratio") Double minShareRatio,
+                         @JsonProperty("min-baseline-rows") Double minBaselineRows) {
+    public Segments {
+      minShareRatio = minShareRatio == null ? 0.5 : minShareRatio;
+      minBaselineRows = minBaselineRows == null ? 5.0 : minBaselineRows;
+    }
+  }
+
+  /**
+   * @param columns columns to profile; default every user field except the record key and event time
+   * @param maxLateShare share of a batch's records arriving after their window closed that warns; default 0.1
+   * @param unitChangeRatio a median moving by this factor or more is a unit change; default 20
+   * @param maxKsPValue distribution shift needs a KS p-value below this; default 1e-6
+   * @param minKsDistance and a KS distance at least this; default 0.15
+   * @param minRows fewer changed records in a day than this are not judged; default 200
+   */
+  public record Quality(@JsonProperty("columns") List<String> columns,
+                        @JsonProperty("max-late-share") Double maxLateShare,
+                        @JsonProperty("unit-change-ratio") Double unitChangeRatio,
+                        @JsonProperty("max-ks-p-value") Double maxKsPValue,
+                        @JsonProperty("min-ks-distance") Double minKsDistance,
+                        @JsonProperty("min-rows") Integer minRows) {
+    public Quality {
+      columns = columns == null ? List.of() : List.copyOf(columns);
+      maxLateShare = maxLateShare == null ? 0.1 : maxLateShare;
+      unitChangeRatio = unitChangeRatio == null ? 20.0 : unitChangeRatio;
+      maxKsPValue = maxKsPValue == null ? 1e-6 : maxKsPValue;
+      minKsDistance = minKsDistance == null ? 0.15 : minKsDistance;
+      minRows = minRows == null ? 200 : minRows;
+    }
+  }
+
+  /**
+   * @param enabled score metric series; default true
+   * @param sensitivity in (0, 1]; higher flags more; default 0.5
+   * @param measures measure columns to score; default every measure of every metric
+   */
+  public record Anomaly(@JsonProperty("enabled") Boolean enabled, @JsonProperty("sensitivity") Double sensitivity,
+                        @JsonProperty("measures") List<String> measures) {
+    public Anomaly {
+      enabled = enabled == null || enabled;
+      sensitivity = sensitivity == null ? 0.5 : sensitivity;
+      measures = measures == null ? List.of() : List.copyOf(measures);
+    }
+  }
+
+  /**
+   * @param repeatAfter an open incident is alerted again only after this long; default 6h
+   * @param sinks subscribers; default one log sink at warn
+   */
+  public record Alerts(@JsonProperty("repeat-after") Duration repeatAfter, @JsonProperty("sinks") List<Sink> sinks) {
+    public Alerts {
+      repeatAfter = repeatAfter == null ? Duration.ofHours(6) : repeatAfter;
+      sinks = sinks == null ? List.of(new Sink("log", "log", null, null, null, null, null, null, null)) : List.copyOf(sinks);
+    }
+  }
+
+  /**
+   * One alert subscriber.
+   *
+   * @param name shown in logs
+   * @param type {@code log}, {@code jsonl} or {@code webhook}
+   * @param path file for {@code jsonl} (relative to work-dir)
+   * @param url endpoint for {@code webhook}
+   * @param tokenEnv environment variable holding a bearer token for the webhook; never logged
+   * @param minSeverity {@code warn} (default) or {@code critical}
+   * @param tables only findings on these tables; default all
+   * @param checks only these checks; default all
+   * @param retries webhook delivery attempts before giving up; default 4
+   */
+  public record Sink(@JsonProperty("name") String name, @JsonProperty("type") String type,
+                     @JsonProperty("path") String path, @JsonProperty("url") String url,
+                     @JsonProperty("token-env") String tokenEnv, @JsonProperty("min-severity") String minSeverity,
+                     @JsonProperty("tables") List<String> tables, @JsonProperty("checks") List<String> checks,
+                     @JsonProperty("retries") Integer retries) {
+    public Sink {
+      name = name == null ? type : name;
+      minSeverity = minSeverity == null ? "warn" : minSeverity;
+      tables = tables == null ? List.of() : List.copyOf(tables);
+      checks = checks == null ? List.of() : List.copyOf(checks);
+      retries = retries == null ? 4 : retries;
+    }
+  }
+}
