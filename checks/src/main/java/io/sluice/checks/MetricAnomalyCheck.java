@@ -29,6 +29,27 @@ public final class MetricAnomalyCheck {
     return scored;
   }
 
+  /**
+   * Scores one measure of one series causally from its first window through {@code last}, stopping at
+   * the first incomplete window. Missing windows are zero for counts and sums, and unknown otherwise.
+   */
+  public static List<PointScore> score(NavigableMap<Long, Map<String, Object>> rows, Measure m, long size, long last,
+                                       DetectorOptions options) {
+    SeriesDetector d = new SeriesDetector(options.withCounts(m.kind().integral));
+    boolean zeroWhenEmpty = m.kind().integral || m.kind() == Measure.Kind.SUM;
+    List<PointScore> points = new ArrayList<>();
+    for (long w = rows.firstKey(); w <= last; w += size) {
+      Map<String, Object> row = rows.get(w);
+      if (row != null && !Boolean.TRUE.equals(row.get("is_complete"))) {
+        break;
+      }
+      Object v = row == null ? null : row.get(m.column());
+      double value = v instanceof Number n ? n.doubleValue() : zeroWhenEmpty && row == null ? 0 : Double.NaN;
+      points.add(d.update(w, value));
+    }
+    return points;
+  }
+
   void run(CheckContext ctx, MetricHistory history, MetricSpec metric, SortedSet<Long> windows, String table) {
     ChecksSpec.Anomaly cfg = ctx.spec().checks().anomaly();
     long size = metric.grain().size().toMillis();
@@ -53,24 +74,17 @@ public final class MetricAnomalyCheck {
       long last = windows.last();
       for (Measure m : measures) {
         series++;
-        SeriesDetector d = new SeriesDetector(critical.withCounts(m.kind().integral));
-        List<PointScore> points = new ArrayList<>();
-        // A window with no rows means zero events for counts and sums, and no value for the rest.
-        boolean zeroWhenEmpty = m.kind().integral || m.kind() == Measure.Kind.SUM;
-        for (long w = rows.firstKey(); w <= last; w += size) {
-          Map<String, Object> row = rows.get(w);
-          if (row != null && !Boolean.TRUE.equals(row.get("is_complete"))) {
-            break;
-          }
-          Object v = row == null ? null : row.get(m.column());
-          double value = v instanceof Number n ? n.doubleValue() : zeroWhenEmpty && row == null ? 0 : Double.NaN;
-          PointScore p = d.update(w, value);
-          points.add(p);
+        List<PointScore> points = score(rows, m, size, last, critical);
+        for (PointScore p : points) {
+          long w = p.timestamp();
+          double value = p.value();
           if (!windows.contains(w) || ctx.gateFailed(w, w + size) || Double.isNaN(value)) {
             continue;
           }
           Severity s = p.anomaly() ? Severity.CRITICAL : p.score() >= warnThreshold ? Severity.WARN : Severity.OK;
-          if (s == Severity.OK) {
+          // A handful of events either way is not worth a person's attention, however rare.
+          boolean trivial = m.kind().integral && Math.abs(value - p.expected()) < Math.max(5, 3 * Math.sqrt(Math.abs(p.expected()) + 1));
+          if (s == Severity.OK || trivial) {
             continue;
           }
           flagged++;

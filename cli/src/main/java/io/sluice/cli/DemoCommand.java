@@ -202,6 +202,9 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("metrics_match_full_recompute", metricsMatch);
     summary.put("table_matches_expected", matches);
     summary.put("history_events", historyIn);
+    io.sluice.checks.report.HtmlReport.Summary report = new io.sluice.checks.report.HtmlReport(spec, conf)
+        .write(work.resolve("report.html"), 2, clock);
+    summary.put("report", report.file().toString());
     summary.put("check_findings", findings);
     if (json) {
       summary.put("batches", rows);
@@ -231,6 +234,7 @@ final class DemoCommand implements Callable<Integer> {
           spec.checkResultsTableName());
       findings.stream().limit(8).forEach(f -> out.printf("  %-8s %-16s %s%n",
           f.severity().toUpperCase(java.util.Locale.ROOT), f.check(), f.message()));
+      out.printf("report         %s (%d charts)%n", report.file(), report.charts());
       out.printf("%nTables are under %s/tables; rerun with --json for machine-readable output.%n", work);
     }
     return matches ? 0 : 1;

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         IncrementalCommand.class,
         BackfillCommand.class,
         ChecksCommand.class,
+        ScoreCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {
