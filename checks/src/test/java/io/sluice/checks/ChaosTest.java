@@ -299,6 +299,30 @@ class ChaosTest {
     assertThat(lines).anyMatch(l -> l.contains("missing_window") && l.contains("SELECT"));
   }
 
+  @Test
+  @Order(12)
+  void htmlReportShowsTheFlaggedSeriesAndFindings() throws IOException {
+    Path out = dir.resolve("report.html");
+    io.sluice.checks.report.HtmlReport.Summary s = new io.sluice.checks.report.HtmlReport(spec, conf)
+        .write(out, 30, Clock.fixed(now, ZoneOffset.UTC));
+    String html = Files.readString(out);
+    assertThat(s.charts()).isGreaterThan(0);
+    assertThat(s.critical()).isGreaterThan(0);
+    assertThat(html).contains("data:image/png;base64,").contains("missing_window").contains("unit_change")
+        .contains("SELECT").doesNotContain("src=\"http");
+  }
+
+  @Test
+  @Order(13)
+  void rerunningARunRewritesTheSameRows() {
+    CheckResultsTable t = checks.resultsTable();
+    long before = t.read(null).size();
+    // Nothing new: only the freshness gate runs, under the same run id, so its row is replaced, not added.
+    ChecksReport again = new ChecksStage(spec, conf).withClock(Clock.fixed(now, ZoneOffset.UTC)).run();
+    assertThat(again.nothingNew()).isTrue();
+    assertThat(t.read(null)).hasSize((int) before);
+  }
+
   @AfterAll
   void report() throws IOException {
     long caught = outcome.values().stream().filter(v -> !v.equals("MISSED")).count();

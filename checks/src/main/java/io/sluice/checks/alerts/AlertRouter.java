@@ -79,7 +79,8 @@ public final class AlertRouter {
     }
     Map<String, Incident> open = load();
     long repeat = spec.checks().alerts().repeatAfter().toMillis();
-    open.values().removeIf(i -> now - i.lastSeen > repeat && !byIncident.isEmpty() || now - i.lastSeen > 7 * repeat);
+    // Incidents not seen for longer than repeat-after are closed; a later recurrence opens a new one.
+    open.entrySet().removeIf(e -> !byIncident.containsKey(e.getKey()) && now - e.getValue().lastSeen > repeat);
     Map<String, Integer> sent = new TreeMap<>();
     for (Map.Entry<String, List<CheckResult>> e : byIncident.entrySet()) {
       List<CheckResult> fs = e.getValue();

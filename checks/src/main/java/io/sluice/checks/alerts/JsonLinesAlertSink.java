@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -29,6 +30,9 @@ final class JsonLinesAlertSink implements AlertSink {
   @Override
   public void send(Alert a) throws IOException {
     FileSystem fs = file.getFileSystem(conf);
+    if (fs instanceof ChecksumFileSystem checksummed) {
+      fs = checksummed.getRawFileSystem();   // the local file system's checksum layer cannot append
+    }
     byte[] line = (JSON.writeValueAsString(a) + "\n").getBytes(StandardCharsets.UTF_8);
     // Local and HDFS both support append once the file exists; create it on first use.
     fs.mkdirs(file.getParent());
