@@ -59,6 +59,7 @@ public final class ChecksStage {
   private final HudiTable events;
   private final Schema eventsSchema;
   private final Schema userSchema;
+  private final DetectorStateStore detectorStore;
   private Clock clock = Clock.systemUTC();
 
   public ChecksStage(PipelineSpec spec, Configuration conf) {
@@ -71,6 +72,7 @@ public final class ChecksStage {
     this.results = new CheckResultsTable(spec, conf);
     this.metrics = new MetricsTable(spec, conf);
     this.events = MiniBatch.eventsTable(spec, conf);
+    this.detectorStore = new DetectorStateStore(spec.checksStateDir(), conf);
     this.userSchema = EventSchemas.userSchema(spec);
     this.eventsSchema = EventSchemas.tableSchema(userSchema, spec.table());
   }
@@ -105,8 +107,9 @@ public final class ChecksStage {
     boolean newMetrics = latestMetrics != null && !latestMetrics.equals(lastMetrics);
     boolean newEvents = eventsUntil != null && !eventsUntil.equals(lastEvents);
     List<MetricAnomalyCheck.ScoredSeries> series = new ArrayList<>();
+    Map<String, Map<String, DetectorStateStore.Entry>> detectors = new TreeMap<>();
     if (newMetrics) {
-      series = checkMetrics(ctx, lastMetrics, latestMetrics, lastWm, watermark);
+      series = checkMetrics(ctx, lastMetrics, latestMetrics, lastWm, watermark, detectors);
       t = StageTimes.lap(ms, "metrics", t);
     }
     ProfileStore.State profiles = null;
@@ -124,6 +127,7 @@ public final class ChecksStage {
     if (profiles != null) {
       store.save(profiles);
     }
+    detectors.forEach(detectorStore::save);
     Map<String, Integer> sent = new AlertRouter(spec, conf, clock).route(ctx.results());
     StageTimes.lap(ms, "alerts", t);
     ChecksReport r = new ChecksReport(ctx.runId(), !newMetrics && !newEvents, List.copyOf(ctx.results()), series,
@@ -134,7 +138,8 @@ public final class ChecksStage {
   }
 
   private List<MetricAnomalyCheck.ScoredSeries> checkMetrics(CheckContext ctx, String since, String until, long lastWm,
-                                                             long watermark) {
+                                                             long watermark,
+                                                             Map<String, Map<String, DetectorStateStore.Entry>> detectors) {
     ChangeSet mc;
     try {
       mc = Changes.of(metrics.table(), metrics.schema()).since(since).until(until).read();
@@ -185,7 +190,9 @@ public final class ChecksStage {
         new SegmentCheck().run(ctx, history, m, count, ws, table);
       }
       if (spec.checks().anomaly().enabled()) {
-        anomaly.run(ctx, history, m, ws, table);
+        Map<String, DetectorStateStore.Entry> saved = detectorStore.load(m.name());
+        anomaly.run(ctx, history, m, ws, table, saved);
+        detectors.put(m.name(), saved);
       }
     }
     return anomaly.scored();

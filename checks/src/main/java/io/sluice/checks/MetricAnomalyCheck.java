@@ -35,10 +35,20 @@ public final class MetricAnomalyCheck {
    */
   public static List<PointScore> score(NavigableMap<Long, Map<String, Object>> rows, Measure m, long size, long last,
                                        DetectorOptions options) {
-    SeriesDetector d = new SeriesDetector(options.withCounts(m.kind().integral));
+    return score(rows, m, size, rows.firstKey(), last, new SeriesDetector(options.withCounts(m.kind().integral)),
+        Long.MIN_VALUE, new DetectorStateStore.Entry[1]);
+  }
+
+  /**
+   * Feeds {@code d} the windows {@code from..last} of the series. When it passes window
+   * {@code snapshotAt} it saves its state into {@code snapshot[0]}: the point a later run can replay
+   * from, late enough that late data rarely reaches before it.
+   */
+  static List<PointScore> score(NavigableMap<Long, Map<String, Object>> rows, Measure m, long size, long from, long last,
+                                SeriesDetector d, long snapshotAt, DetectorStateStore.Entry[] snapshot) {
     boolean zeroWhenEmpty = m.kind().integral || m.kind() == Measure.Kind.SUM;
     List<PointScore> points = new ArrayList<>();
-    for (long w = rows.firstKey(); w <= last; w += size) {
+    for (long w = from; w <= last; w += size) {
       Map<String, Object> row = rows.get(w);
       if (row != null && !Boolean.TRUE.equals(row.get("is_complete"))) {
         break;
@@ -46,11 +56,21 @@ public final class MetricAnomalyCheck {
       Object v = row == null ? null : row.get(m.column());
       double value = v instanceof Number n ? n.doubleValue() : zeroWhenEmpty && row == null ? 0 : Double.NaN;
       points.add(d.update(w, value));
+      if (w == snapshotAt) {
+        snapshot[0] = new DetectorStateStore.Entry(w, d.save());
+      }
     }
     return points;
   }
 
-  void run(CheckContext ctx, MetricHistory history, MetricSpec metric, SortedSet<Long> windows, String table) {
+  /**
+   * Scores the series of {@code metric} with a changed window. A series whose saved detector stopped
+   * before the first changed window continues from it; others (new series, or late data changing a
+   * window the saved detector already passed) are refit over the loaded history. {@code saved} is
+   * updated in place.
+   */
+  void run(CheckContext ctx, MetricHistory history, MetricSpec metric, SortedSet<Long> windows, String table,
+           Map<String, DetectorStateStore.Entry> saved) {
     ChecksSpec.Anomaly cfg = ctx.spec().checks().anomaly();
     long size = metric.grain().size().toMillis();
     DetectorOptions critical = DetectorOptions.defaults().withSensitivity(cfg.sensitivity()).withStepMillis(size);
@@ -58,6 +78,7 @@ public final class MetricAnomalyCheck {
     List<Measure> measures = metric.parsedMeasures().stream()
         .filter(m -> cfg.measures().isEmpty() || cfg.measures().contains(m.column())).toList();
     int series = 0;
+    int resumed = 0;
     int flagged = 0;
     int skipped = 0;
     for (long w : windows) {
@@ -74,7 +95,22 @@ public final class MetricAnomalyCheck {
       long last = windows.last();
       for (Measure m : measures) {
         series++;
-        List<PointScore> points = score(rows, m, size, last, critical);
+        String key = dims + "\u0001" + m.column();
+        DetectorStateStore.Entry e = saved.get(key);
+        DetectorOptions opts = critical.withCounts(m.kind().integral);
+        long snapshotAt = metric.grain().windowStart(last - cfg.replay().toMillis());
+        DetectorStateStore.Entry[] snapshot = new DetectorStateStore.Entry[1];
+        List<PointScore> points;
+        if (e != null && e.lastWindow() < windows.first() && e.lastWindow() + size >= rows.firstKey()) {
+          points = score(rows, m, size, e.lastWindow() + size, last, SeriesDetector.restore(opts, e.state()),
+              snapshotAt, snapshot);
+          resumed++;
+        } else {
+          points = score(rows, m, size, rows.firstKey(), last, new SeriesDetector(opts), snapshotAt, snapshot);
+        }
+        if (snapshot[0] != null) {
+          saved.put(key, snapshot[0]);
+        }
         for (PointScore p : points) {
           long w = p.timestamp();
           double value = p.value();
@@ -101,7 +137,8 @@ public final class MetricAnomalyCheck {
       }
     }
     ctx.pass(CheckResult.of(NAME, CheckResult.ANOMALY, table).series(metric.name(), null),
-        series + " series scored, " + flagged + " windows flagged" + (skipped > 0 ? ", " + skipped
+        series + " series scored (" + resumed + " continued from saved state, " + (series - resumed)
+            + " refit over history), " + flagged + " windows flagged" + (skipped > 0 ? ", " + skipped
             + " windows skipped (failed the completeness gate)" : ""));
   }
 }

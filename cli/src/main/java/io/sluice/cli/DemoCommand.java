@@ -91,6 +91,8 @@ final class DemoCommand implements Callable<Integer> {
     List<io.sluice.checks.CheckResult> findings = new ArrayList<>();
     List<io.sluice.checks.MetricAnomalyCheck.ScoredSeries> scored = new ArrayList<>();
     long historyIn = 0;
+    long historyGood = 0;
+    long historyQuarantined = 0;
     int historyRuns = 0;
     if (history > 0) {
       long t0 = System.nanoTime();
@@ -102,6 +104,8 @@ final class DemoCommand implements Callable<Integer> {
       do {
         hr = run.once();
         historyIn += hr.upsert().recordsIn();
+        historyGood += hr.upsert().good();
+        historyQuarantined += hr.upsert().quarantined();
         historyRuns++;
         if (!json) {
           out.printf("history: %d of %d hourly files loaded (%d events)%n", Math.min(history, historyRuns
@@ -162,6 +166,9 @@ final class DemoCommand implements Callable<Integer> {
             String.join("/", r.stageMillis().values().stream().map(String::valueOf).toList()));
       }
     }
+    in += historyIn;
+    good += historyGood;
+    quar += historyQuarantined;
     MiniBatch mb = run.miniBatch();
     List<GenericRecord> table = new SnapshotReader(mb.events(), mb.tableSchema()).read(null);
     List<GenericRecord> quarantined = new SnapshotReader(mb.quarantine().table(), QuarantineTable.SCHEMA).read(null);

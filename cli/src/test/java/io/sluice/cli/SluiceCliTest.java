@@ -64,27 +64,34 @@ class SluiceCliTest {
   @Test
   void demoRunsEndToEndAndVerifiesItsTable() throws Exception {
     Path demo = dir.resolve("demo");
-    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "3", "--events-per-batch", "400", "--json")).isZero();
+    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "3", "--events-per-batch", "400",
+        "--history-days", "2", "--json")).isZero();
     String json = out();
     assertThat(json.lines().filter(l -> !l.isBlank()).count()).as(json.length() > 2000 ? json.substring(0, 2000) : json).isEqualTo(1);
     JsonNode s = new ObjectMapper().readTree(json);
     assertThat(s.get("table_matches_expected").asBoolean()).isTrue();
     long in = s.get("records_in").asLong();
     assertThat(in).isPositive().isEqualTo(s.get("good").asLong() + s.get("quarantined").asLong());
-    assertThat(s.get("quarantined").asLong()).isEqualTo(9);     // 3 malformed lines per batch
+    assertThat(s.get("quarantined").asLong()).isEqualTo(3 * (48 + 3));   // 3 malformed lines per hourly batch
+    assertThat(s.get("history_events").asLong()).isPositive();
+    assertThat(s.get("check_findings")).isNotNull();
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(s.get("report").asText())))
+        .contains("<html").contains("Sluice checks: demo");
     assertThat(s.get("commits").asLong()).isEqualTo(3);
     assertThat(s.get("partitions_touched").size()).isGreaterThan(1);   // late events reach older days
     assertThat(s.get("batches")).hasSize(3);
     // a second run recreates the demo dir instead of piling onto it
     out.reset();
-    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "1", "--events-per-batch", "100")).isZero();
+    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "1", "--events-per-batch", "100",
+        "--history-days", "0")).isZero();
     assertThat(out()).contains("records in", "table holds exactly the", ": yes");
   }
 
   @Test
   void stageCommandsIncrementalFullAndBackfillAgree() throws Exception {
     Path demo = dir.resolve("stages");
-    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "2", "--events-per-batch", "300")).isZero();
+    assertThat(SluiceMain.execute("demo", "--dir", demo.toString(), "--batches", "2", "--events-per-batch", "300",
+        "--history-days", "1")).isZero();
     String spec = demo.resolve("conf/demo.yaml").toString();
     out.reset();
     assertThat(SluiceMain.execute("incremental", "-p", spec, "--json")).isZero();
@@ -107,6 +114,37 @@ class SluiceCliTest {
     assertThat(out()).contains("0 rows written, 0 deleted");
     assertThat(io.sluice.incremental.MetricRows.canonical(mt)).isEqualTo(before);
     assertThat(SluiceMain.execute("backfill", "-p", spec, "--from", "2024-05-02", "--to", "2024-05-01")).isEqualTo(1);
+
+    // checks: nothing new since the demo's last run, so only the freshness gate runs; one JSON finding per line.
+    out.reset();
+    int rc = SluiceMain.execute("checks", "-p", spec, "--json", "--fail-on", "never");
+    assertThat(rc).isZero();
+    assertThat(out().lines().filter(l -> !l.isBlank()).map(l -> {
+      try {
+        return new ObjectMapper().readTree(l).get("check").asText();
+      } catch (java.io.IOException e) {
+        throw new AssertionError(l, e);
+      }
+    })).contains("freshness");
+    // The demo's events are from yesterday, so against the real clock freshness is critical: exit code 4.
+    assertThat(SluiceMain.execute("checks", "-p", spec)).isEqualTo(4);
+
+    Path report = dir.resolve("r.html");
+    out.reset();
+    assertThat(SluiceMain.execute("report", "-p", spec, "--out", report.toString())).isZero();
+    assertThat(out()).contains("report with");
+    assertThat(Files.readString(report)).contains("<h2>Findings</h2>", "freshness");
+
+    Path csv = dir.resolve("s.csv");
+    StringBuilder series = new StringBuilder("timestamp,value\n");
+    for (int i = 0; i < 600; i++) {
+      series.append(1_700_000_000_000L + i * 300_000L).append(',').append(i == 500 ? 500 : 10 + i % 7).append('\n');
+    }
+    Files.writeString(csv, series.toString());
+    out.reset();
+    assertThat(SluiceMain.execute("score", "--input", csv.toString(), "--output", dir.resolve("o.csv").toString())).isZero();
+    assertThat(out()).contains("scored 600 points");
+    assertThat(Files.readAllLines(dir.resolve("o.csv")).get(501)).endsWith(",1");
   }
 
   @Test

@@ -1,11 +1,14 @@
 package io.sluice.checks.anomaly;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 /**
  * Exponentially forgetting histogram of past standardised residual sizes, giving conformal p-values:
  * the weighted share of past residuals at least as large as a new one. It needs no distributional
  * assumption, so heavy tails and discrete series are judged by what they actually do, and with little
  * history no p-value can be small: the cold-start threshold relaxes as history grows on its own.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 final class ResidualRanks {
   static final int BINS_PER_DECADE = 16;
   static final double MIN = 1e-3;
@@ -14,12 +17,16 @@ final class ResidualRanks {
   static final int RECORD_MEMORY = 500;
   static final double MAX_TAIL_EXPONENT = 8;
 
-  final double[] weights;
+  double[] weights;
   double total;
   double unit;
   double maxSeen;
   long count;
-  private final double decay;
+  private double decay;
+
+  private ResidualRanks() {
+    this.weights = new double[BINS];
+  }
 
   ResidualRanks(int memory) {
     this(new double[BINS], 0, 1, 0, 0, memory);

@@ -1,5 +1,9 @@
 package io.sluice.checks.anomaly;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
 
@@ -15,7 +19,10 @@ import org.apache.commons.math3.stat.descriptive.rank.Median;
  * surprise so that a run of modest deviations counts as well as one spike. A two-sided CUSUM on the
  * standardised residuals flags confirmed level shifts.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class SeriesDetector {
+  private static final ObjectMapper STATE = new ObjectMapper();
   static final String[] MODELS = {"recent_median", "holt_winters", "seasonal_daily", "seasonal_weekly"};
   private static final int RECENT = 5;
   private static final int SUSTAINED_POINTS = 5;
@@ -29,8 +36,8 @@ public final class SeriesDetector {
   private static final int STEP_SAMPLE = 9;
   private static final double INCIDENT = 0.999;
 
-  private final DetectorOptions options;
-  private final double alertThreshold;
+  @JsonIgnore private DetectorOptions options;
+  @JsonIgnore private double alertThreshold;
   private long step;
   private int daily;
   private int weekly;
@@ -61,6 +68,34 @@ public final class SeriesDetector {
   private double cusumDown;
   private double[] recentScores;
   private int recentPos;
+
+  private SeriesDetector() {
+    // for restore()
+  }
+
+  /** The detector's whole learned state as JSON, to continue later with {@link #restore}. */
+  public String save() {
+    try {
+      return STATE.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise detector state", e);
+    }
+  }
+
+  /**
+   * A detector that continues exactly where the saved one stopped: scoring the next points gives the
+   * same results as if it had never been saved. {@code options} must equal the saved detector's.
+   */
+  public static SeriesDetector restore(DetectorOptions options, String saved) {
+    try {
+      SeriesDetector d = STATE.readValue(saved, SeriesDetector.class);
+      d.options = options;
+      d.alertThreshold = options.alertThreshold();
+      return d;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("unreadable detector state: " + e.getOriginalMessage(), e);
+    }
+  }
 
   public SeriesDetector(DetectorOptions options) {
     this.options = options;

@@ -101,4 +101,22 @@ class SeriesDetectorTest {
     assertThat(s.get(400).anomaly()).isTrue();
     assertThat(s.subList(0, 400)).noneMatch(PointScore::anomaly);
   }
+
+  @Test
+  void savedStateContinuesExactlyWhereItStopped() {
+    double[] v = seasonal(21, 6);
+    v[15 * DAY + 3] += 50;
+    List<PointScore> straight = run(v, DetectorOptions.defaults());
+    SeriesDetector first = new SeriesDetector(DetectorOptions.defaults());
+    int cut = 14 * DAY + 17;
+    for (int i = 0; i < cut; i++) {
+      first.update(i * STEP, v[i]);
+    }
+    String saved = first.save();
+    SeriesDetector resumed = SeriesDetector.restore(DetectorOptions.defaults(), saved);
+    for (int i = cut; i < v.length; i++) {
+      assertThat(resumed.update(i * STEP, v[i])).isEqualTo(straight.get(i));
+    }
+    assertThat(saved.length()).isLessThan(200_000);
+  }
 }

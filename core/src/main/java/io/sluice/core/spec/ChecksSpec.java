@@ -36,7 +36,7 @@ public record ChecksSpec(
     volume = volume == null ? new Volume(null, null) : volume;
     segments = segments == null ? new Segments(null, null) : segments;
     quality = quality == null ? new Quality(null, null, null, null, null, null) : quality;
-    anomaly = anomaly == null ? new Anomaly(null, null, null) : anomaly;
+    anomaly = anomaly == null ? new Anomaly(null, null, null, null) : anomaly;
     alerts = alerts == null ? new Alerts(null, null) : alerts;
   }
 
@@ -93,11 +93,15 @@ public record ChecksSpec(
    * @param enabled score metric series; default true
    * @param sensitivity in (0, 1]; higher flags more; default 0.5
    * @param measures measure columns to score; default every measure of every metric
+   * @param replay each run saves every series' detector this far behind its newest window and the
+   *     next run replays from there, so late data within it never forces a refit over all history;
+   *     default 3d
    */
   public record Anomaly(@JsonProperty("enabled") Boolean enabled, @JsonProperty("sensitivity") Double sensitivity,
-                        @JsonProperty("measures") List<String> measures) {
+                        @JsonProperty("measures") List<String> measures, @JsonProperty("replay") Duration replay) {
     public Anomaly {
       enabled = enabled == null || enabled;
+      replay = replay == null ? Duration.ofDays(3) : replay;
       sensitivity = sensitivity == null ? 0.5 : sensitivity;
       measures = measures == null ? List.of() : List.copyOf(measures);
     }
