@@ -4,14 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.SluiceException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +40,9 @@ final class DetectorStateStore {
   Map<String, Entry> load(String metric) {
     Path f = file(metric);
     try {
-      FileSystem fs = f.getFileSystem(conf);
-      if (!fs.exists(f)) {
-        return new TreeMap<>();
-      }
-      try (InputStream in = new GZIPInputStream(fs.open(f))) {
-        return new TreeMap<>(JSON.<Map<String, Entry>>readValue(in,
-            JSON.getTypeFactory().constructMapType(TreeMap.class, String.class, Entry.class)));
-      }
+      Map<String, Entry> m = StateFile.read(f, conf, in -> JSON.<Map<String, Entry>>readValue(new GZIPInputStream(in),
+          JSON.getTypeFactory().constructMapType(TreeMap.class, String.class, Entry.class))).orElseGet(TreeMap::new);
+      return new TreeMap<>(m);
     } catch (IOException e) {
       LOG.warn("cannot read detector state {} ({}); its series will be refit from history", f, e.getMessage());
       return new TreeMap<>();
@@ -60,16 +52,10 @@ final class DetectorStateStore {
   void save(String metric, Map<String, Entry> entries) {
     Path f = file(metric);
     try {
-      FileSystem fs = f.getFileSystem(conf);
-      fs.mkdirs(f.getParent());
-      Path tmp = new Path(f.getParent(), "." + f.getName() + ".tmp");
-      try (OutputStream out = new GZIPOutputStream(fs.create(tmp, true))) {
-        JSON.writeValue(out, entries);
-      }
-      fs.delete(f, false);
-      if (!fs.rename(tmp, f)) {
-        throw new IOException("rename " + tmp + " -> " + f + " failed");
-      }
+      StateFile.write(f, conf, out -> {
+        GZIPOutputStream gz = new GZIPOutputStream(out);
+        JSON.writeValue(gz, entries);
+      });
     } catch (IOException e) {
       throw new SluiceException("cannot save detector state to " + f + ": " + e.getMessage(), e);
     }

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.SluiceException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -36,13 +33,7 @@ final class ProfileStore {
 
   State load() {
     try {
-      FileSystem fs = file.getFileSystem(conf);
-      if (!fs.exists(file)) {
-        return new State();
-      }
-      try (InputStream in = fs.open(file)) {
-        return JSON.readValue(in, State.class);
-      }
+      return StateFile.read(file, conf, in -> JSON.readValue(in, State.class)).orElseGet(State::new);
     } catch (IOException e) {
       throw new SluiceException("cannot read the column profiles at " + file + ": " + e.getMessage()
           + "; delete the file to rebuild the quality baseline from new data", e);
@@ -51,16 +42,7 @@ final class ProfileStore {
 
   void save(State s) {
     try {
-      FileSystem fs = file.getFileSystem(conf);
-      Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp");
-      fs.mkdirs(file.getParent());
-      try (OutputStream out = fs.create(tmp, true)) {
-        JSON.writeValue(out, s);
-      }
-      fs.delete(file, false);
-      if (!fs.rename(tmp, file)) {
-        throw new IOException("rename " + tmp + " -> " + file + " failed");
-      }
+      StateFile.write(file, conf, out -> JSON.writeValue(out, s));
     } catch (IOException e) {
       throw new SluiceException("cannot write the column profiles to " + file + ": " + e.getMessage(), e);
     }

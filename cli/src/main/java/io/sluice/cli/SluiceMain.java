@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         ChecksCommand.class,
         ScoreCommand.class,
         ReportCommand.class,
+        DdlCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {

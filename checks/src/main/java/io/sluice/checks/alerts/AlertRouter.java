@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.checks.CheckResult;
 import io.sluice.checks.Severity;
+import io.sluice.checks.StateFile;
 import io.sluice.core.spec.ChecksSpec;
 import io.sluice.core.spec.PipelineSpec;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,15 +146,9 @@ public final class AlertRouter {
 
   private Map<String, Incident> load() {
     try {
-      FileSystem fs = stateFile.getFileSystem(conf);
-      if (!fs.exists(stateFile)) {
-        return new TreeMap<>();
-      }
-      try (InputStream in = fs.open(stateFile)) {
-        Map<String, Incident> m = JSON.readValue(in, JSON.getTypeFactory().constructMapType(TreeMap.class,
-            String.class, Incident.class));
-        return new TreeMap<>(m);
-      }
+      Map<String, Incident> m = StateFile.read(stateFile, conf, in -> JSON.<Map<String, Incident>>readValue(in,
+          JSON.getTypeFactory().constructMapType(TreeMap.class, String.class, Incident.class))).orElseGet(TreeMap::new);
+      return new TreeMap<>(m);
     } catch (IOException e) {
       LOG.warn("cannot read open incidents from {} ({}); treating every incident as new", stateFile, e.getMessage());
       return new TreeMap<>();
@@ -165,14 +157,7 @@ public final class AlertRouter {
 
   private void save(Map<String, Incident> open) {
     try {
-      FileSystem fs = stateFile.getFileSystem(conf);
-      fs.mkdirs(stateFile.getParent());
-      Path tmp = new Path(stateFile.getParent(), "." + stateFile.getName() + ".tmp");
-      try (OutputStream out = fs.create(tmp, true)) {
-        JSON.writeValue(out, open);
-      }
-      fs.delete(stateFile, false);
-      fs.rename(tmp, stateFile);
+      StateFile.write(stateFile, conf, out -> JSON.writeValue(out, open));
     } catch (IOException e) {
       LOG.warn("cannot save open incidents to {}: {}", stateFile, e.getMessage());
     }
