@@ -33,6 +33,22 @@ class HiveDdlTest {
   }
 
   @Test
+  void demoDdlParsesAsHiveQl() throws Exception {
+    PipelineSpec spec = SpecLoader.load(ROOT.resolve("conf/demo.yaml"));
+    org.apache.hadoop.hive.ql.parse.ParseDriver hive = new org.apache.hadoop.hive.ql.parse.ParseDriver();
+    int parsed = 0;
+    for (HiveTable t : PipelineTables.of(spec, new Configuration())) {
+      for (String stmt : HiveDdl.create("default", t)) {
+        org.apache.hadoop.hive.ql.parse.ASTNode tree = hive.parse(stmt);
+        assertThat(tree.toStringTree()).as(stmt).containsIgnoringCase("TOK_CREATETABLE").containsIgnoringCase("TOK_TABLEPARTCOLS").containsIgnoringCase("TOK_TABLELOCATION").contains(
+            "org.apache.hudi.hadoop.HoodieParquetInputFormat");
+        parsed++;
+      }
+    }
+    assertThat(parsed).isEqualTo(4);
+  }
+
+  @Test
   void copyOnWriteTableIsOneExternalHudiTable() {
     Schema s = SchemaBuilder.record("E").fields()
         .name("id").doc("the key").type().stringType().noDefault()

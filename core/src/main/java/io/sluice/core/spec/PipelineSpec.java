@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param table the events table
  * @param metrics metric definitions; none by default
  * @param checks completeness, quality and anomaly checks; on by default
+ * @param hive Hive metastore sync; on by default, with an in-process metastore
  * @param hudi Hudi write-config keys, e.g. {@code hoodie.cleaner.commits.retained}
  * @param hadoop Hadoop configuration keys, e.g. {@code fs.defaultFS}
  */
@@ -25,12 +26,14 @@ public record PipelineSpec(
     @JsonProperty("table") TableSpec table,
     @JsonProperty("metrics") MetricsSpec metrics,
     @JsonProperty("checks") ChecksSpec checks,
+    @JsonProperty("hive") HiveSpec hive,
     @JsonProperty("hudi") Map<String, String> hudi,
     @JsonProperty("hadoop") Map<String, String> hadoop) {
 
   public PipelineSpec {
     metrics = metrics == null ? MetricsSpec.NONE : metrics;
     checks = checks == null ? ChecksSpec.DEFAULTS : checks;
+    hive = hive == null ? HiveSpec.DEFAULTS : hive;
     hudi = hudi == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hudi));
     hadoop = hadoop == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hadoop));
   }
