@@ -90,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     List<io.sluice.checks.CheckResult> findings = new ArrayList<>();
     List<io.sluice.checks.MetricAnomalyCheck.ScoredSeries> scored = new ArrayList<>();
+    io.sluice.hive.MetastoreSync.Report lastSync = null;
     long historyIn = 0;
     long historyGood = 0;
     long historyQuarantined = 0;
@@ -131,6 +132,9 @@ final class DemoCommand implements Callable<Integer> {
       DemoEvents.BatchStats g = gen.writeBatch(history + i, fs, landing);
       clock.set(live.plus(Duration.ofHours(i + 1)).plus(Duration.ofMinutes(5)));
       PipelineRun.Report both = run.once();
+      if (both.sync() != null) {
+        lastSync = both.sync();
+      }
       if (both.checks() != null) {
         findings.addAll(both.checks().failures());
         scored.clear();
@@ -209,6 +213,7 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("metrics_match_full_recompute", metricsMatch);
     summary.put("table_matches_expected", matches);
     summary.put("history_events", historyIn);
+    summary.put("metastore_sync", lastSync);
     io.sluice.checks.report.HtmlReport.Summary report = new io.sluice.checks.report.HtmlReport(spec, conf)
         .write(work.resolve("report.html"), 2, clock);
     summary.put("report", report.file().toString());
@@ -241,6 +246,11 @@ final class DemoCommand implements Callable<Integer> {
           spec.checkResultsTableName());
       findings.stream().limit(8).forEach(f -> out.printf("  %-8s %-16s %s%n",
           f.severity().toUpperCase(java.util.Locale.ROOT), f.check(), f.message()));
+      if (lastSync != null) {
+        out.printf("metastore      %d tables synced to the %s Hive metastore (database %s)%s%n", lastSync.tables().size(),
+            spec.hive().embedded() ? "embedded (Derby under " + work.resolve("metastore") + ")" : spec.hive().metastoreUris(),
+            spec.hive().database(), lastSync.ok() ? "" : "; FAILED: " + lastSync.failed());
+      }
       out.printf("report         %s (%d charts)%n", report.file(), report.charts());
       out.printf("%nTables are under %s/tables; rerun with --json for machine-readable output.%n", work);
     }

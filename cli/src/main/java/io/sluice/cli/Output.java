@@ -63,6 +63,16 @@ final class Output {
     }
   }
 
+  static void sync(PrintStream out, String pipeline, io.sluice.hive.MetastoreSync.Report r) {
+    out.printf("%s: metastore sync of %d tables in %d ms%s%n", pipeline, r.tables().size(), r.millis(),
+        r.ok() ? "" : "; FAILED (data is committed; retried next run): " + r.failed());
+    r.tables().forEach((t, err) -> {
+      if (err != null) {
+        out.printf("  %s: %s%n", t, err);
+      }
+    });
+  }
+
   static String millis(Map<String, Long> ms) {
     StringBuilder sb = new StringBuilder();
     ms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));

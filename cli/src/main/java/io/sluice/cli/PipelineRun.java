@@ -3,6 +3,7 @@ package io.sluice.cli;
 import io.sluice.checks.ChecksReport;
 import io.sluice.checks.ChecksStage;
 import io.sluice.core.spec.PipelineSpec;
+import io.sluice.hive.MetastoreSync;
 import java.time.Clock;
 import io.sluice.incremental.MetricWindowRecompute;
 import io.sluice.incremental.RecomputeReport;
@@ -16,11 +17,12 @@ import org.apache.hadoop.conf.Configuration;
  */
 final class PipelineRun {
   /** Results of one batch, one field per stage. */
-  record Report(BatchReport upsert, RecomputeReport metrics, ChecksReport checks) {}
+  record Report(BatchReport upsert, RecomputeReport metrics, ChecksReport checks, MetastoreSync.Report sync) {}
 
   private final MiniBatch batch;
   private final MetricWindowRecompute metrics;
   private final ChecksStage checks;
+  private final MetastoreSync sync;
 
   PipelineRun(PipelineSpec spec, Configuration conf) {
     this(spec, conf, Clock.systemUTC());
@@ -31,6 +33,7 @@ final class PipelineRun {
     this.batch = new MiniBatch(spec, conf);
     this.metrics = spec.metrics().isEmpty() ? null : new MetricWindowRecompute(spec, conf);
     this.checks = metrics == null || !spec.checks().enabled() ? null : new ChecksStage(spec, conf).withClock(clock);
+    this.sync = spec.hive().sync() ? new MetastoreSync(spec, conf) : null;
   }
 
   /** The checks stage, or null when disabled or without metrics. */
@@ -51,6 +54,10 @@ final class PipelineRun {
     BatchReport upsert = batch.runOnce();
     // Recompute also when no new files arrived: an earlier run may have died between the two commits.
     RecomputeReport m = metrics == null ? null : metrics.incremental();
-    return new Report(upsert, m, checks == null ? null : checks.run());
+    ChecksReport c = checks == null ? null : checks.run();
+    // Sync after every stage committed; a failed sync is reported and retried, never fails the run.
+    boolean changed = !upsert.nothingNew() || (m != null && !m.nothingNew()) || (c != null && !c.nothingNew());
+    MetastoreSync.Report s = sync == null || !changed && sync.pending().isEmpty() ? null : sync.syncAll();
+    return new Report(upsert, m, c, s);
   }
 }

@@ -74,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
       if (r.checks() != null) {
         Output.checks(System.out, pipeline, r.checks());
       }
+      if (r.sync() != null) {
+        Output.sync(System.out, pipeline, r.sync());
+      }
     }
   }
 }

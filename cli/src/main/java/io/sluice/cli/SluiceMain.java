@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ScoreCommand.class,
         ReportCommand.class,
         DdlCommand.class,
+        SyncCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {

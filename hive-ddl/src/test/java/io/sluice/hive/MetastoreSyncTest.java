@@ -67,6 +67,44 @@ class MetastoreSyncTest {
     assertThat(sync.pending()).isEmpty();
   }
 
+  @Test
+  void unreachableMetastoreIsReportedMarkedPendingAndRepairedLater() throws Exception {
+    Path schema = Path.of(System.getProperty("sluice.repo.root"), "conf", "demo.avsc");
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String base = """
+        name: hs2
+        work-dir: %s
+        source: {format: jsonl, schema: %s}
+        table: {record-key: [event_id], ordering-field: updated_at, event-time-field: event_time}
+        """.formatted(dir.resolve("work2"), schema);
+    Files.writeString(dir.resolve("down.yaml"), base + "hive: {metastore-uris: \"thrift://127.0.0.1:" + closed
+        + "\", properties: {hive.metastore.connect.retries: \"1\", hive.metastore.client.connect.retry.delay: \"0s\"}}\n");
+    Files.writeString(dir.resolve("up.yaml"), base);
+    PipelineSpec down = SpecLoader.load(dir.resolve("down.yaml"));
+    var conf = HadoopConfs.of(down);
+    Path landing = Path.of(java.net.URI.create(down.source().landingDir()));
+    Files.createDirectories(landing);
+    Files.writeString(landing.resolve("a.jsonl"), event("e1", "2024-05-01T10:00:00Z"));
+    var committed = new MiniBatch(down, conf).runOnce();
+    assertThat(committed.eventsInstant()).isNotNull();
+
+    MetastoreSync.Report failed = new MetastoreSync(down, conf).syncAll();
+    assertThat(failed.ok()).isFalse();
+    assertThat(failed.failed()).containsExactly("hs2_events");
+    assertThat(new MetastoreSync(down, conf).pending()).containsKey("hs2_events");
+    // The data commit stands: the table still holds the batch.
+    assertThat(new io.sluice.upserts.SnapshotReader(new MiniBatch(down, conf).events(),
+        new MiniBatch(down, conf).tableSchema()).read(null)).hasSize(1);
+
+    PipelineSpec up = SpecLoader.load(dir.resolve("up.yaml"));
+    MetastoreSync repaired = new MetastoreSync(up, conf);
+    assertThat(repaired.syncAll().ok()).isTrue();
+    assertThat(repaired.pending()).isEmpty();
+  }
+
   private static String event(String id, String at) {
     long ts = java.time.Instant.parse(at).toEpochMilli();
     return "{\"event_id\":\"" + id + "\",\"user_id\":\"u\",\"event_type\":\"view\",\"country\":\"DE\",\"platform\":\"web\","
