@@ -130,6 +130,9 @@ public final class MetastoreSync {
       c.set("datanucleus.autoCreateSchema", "true");
       c.set("hive.metastore.schema.verification.record.version", "false");
       c.set("hive.hmshandler.retry.attempts", "2");
+      // Every sync opens an in-process metastore client; pooled Derby connections are not given back
+      // when it closes, so a long-running JVM would exhaust a pool. Plain connections are cheap on Derby.
+      c.set("datanucleus.connectionPoolingType", "None");
       c.set("hive.metastore.schema.verification", "false");
       c.set("metastore.schema.verification", "false");
       c.set("hive.metastore.uris", "");
@@ -143,17 +146,21 @@ public final class MetastoreSync {
       // initialisation wins over resources for the metastore's schema settings, system properties win over it.
       for (String k : new String[] {"javax.jdo.option.ConnectionURL", "javax.jdo.option.ConnectionDriverName",
           "datanucleus.schema.autoCreateAll", "hive.metastore.schema.verification", "metastore.schema.verification",
-          "hive.metastore.warehouse.dir"}) {
+          "hive.metastore.warehouse.dir", "datanucleus.connectionPoolingType"}) {
         System.setProperty(k, c.get(k));
       }
     }
     return c;
   }
 
-  /** A local directory for the embedded metastore: Derby needs a local path. */
+  /**
+   * A local directory for the embedded metastore: Derby needs a local path. For a work dir on HDFS
+   * it is a temporary directory named after the work dir, so two pipelines never share one.
+   */
   private String localDir(String name) {
     String base = spec.workDir().startsWith("file:") ? new Path(spec.workDir()).toUri().getPath()
-        : System.getProperty("java.io.tmpdir") + "/sluice-" + spec.name();
+        : System.getProperty("java.io.tmpdir") + "/sluice-" + spec.name() + "-"
+            + Integer.toHexString(spec.workDir().hashCode());
     java.io.File d = new java.io.File(base, name);
     d.mkdirs();
     return d.getAbsolutePath();
