@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         ReportCommand.class,
         DdlCommand.class,
         SyncCommand.class,
+        QueryCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param metrics metric definitions; none by default
  * @param checks completeness, quality and anomaly checks; on by default
  * @param hive Hive metastore sync; on by default, with an in-process metastore
+ * @param query the Presto/Trino endpoint {@code sluice query} uses; none by default
  * @param hudi Hudi write-config keys, e.g. {@code hoodie.cleaner.commits.retained}
  * @param hadoop Hadoop configuration keys, e.g. {@code fs.defaultFS}
  */
@@ -27,6 +28,7 @@ public record PipelineSpec(
     @JsonProperty("metrics") MetricsSpec metrics,
     @JsonProperty("checks") ChecksSpec checks,
     @JsonProperty("hive") HiveSpec hive,
+    @JsonProperty("query") QuerySpec query,
     @JsonProperty("hudi") Map<String, String> hudi,
     @JsonProperty("hadoop") Map<String, String> hadoop) {
 
@@ -34,6 +36,7 @@ public record PipelineSpec(
     metrics = metrics == null ? MetricsSpec.NONE : metrics;
     checks = checks == null ? ChecksSpec.DEFAULTS : checks;
     hive = hive == null ? HiveSpec.DEFAULTS : hive;
+    query = query == null ? QuerySpec.NONE : query;
     hudi = hudi == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hudi));
     hadoop = hadoop == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hadoop));
   }

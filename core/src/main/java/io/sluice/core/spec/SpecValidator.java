@@ -73,6 +73,7 @@ final class SpecValidator {
       checkMetrics(schema, spec.metrics());
       checkChecks(schema, spec);
     }
+    checkQuery(spec.query());
     if (!problems.isEmpty()) {
       if (problems.size() == 1) {
         throw problems.get(0);
@@ -210,6 +211,16 @@ final class SpecValidator {
       }
     }
     return s;
+  }
+
+  private void checkQuery(QuerySpec q) {
+    if (q.url() != null && !q.url().startsWith("jdbc:trino://") && !q.url().startsWith("jdbc:presto://")) {
+      fail("query.url", "unsupported JDBC URL '" + q.url() + "'", "jdbc:trino://host:port/catalog/schema or jdbc:presto://…");
+    }
+    if (q.properties().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("password"))) {
+      fail("query.properties.password", "a password in the spec would end up in version control and logs",
+          "use query.password-env or query.password-file");
+    }
   }
 
   private void checkChecks(Schema schema, PipelineSpec spec) {
