@@ -61,6 +61,8 @@ class MetastoreSyncTest {
           .containsExactlyInAnyOrder("dt=2024-05-01", "dt=2024-05-02", "dt=2024-05-03");
       assertThat(client.getTable("default", "hs_metrics").getPartitionKeys()).extracting(FieldSchema::getName)
           .containsExactly("dt");
+      // A Hive client's read path: the input format the metastore names, over the partitions it lists.
+      assertThat(readThroughInputFormat(t, client.listPartitions("default", "hs_events", (short) -1))).isEqualTo(3);
     } finally {
       client.close();
     }
@@ -103,6 +105,38 @@ class MetastoreSyncTest {
     MetastoreSync repaired = new MetastoreSync(up, conf);
     assertThat(repaired.syncAll().ok()).isTrue();
     assertThat(repaired.pending()).isEmpty();
+  }
+
+  /** Reads every row of the table the way Hive's MapReduce readers do, and returns the row count. */
+  private static long readThroughInputFormat(Table t, List<org.apache.hadoop.hive.metastore.api.Partition> parts)
+      throws Exception {
+    org.apache.hadoop.mapred.JobConf job = new org.apache.hadoop.mapred.JobConf();
+    List<FieldSchema> cols = t.getSd().getCols();
+    job.set("columns", String.join(",", cols.stream().map(FieldSchema::getName).toList()));
+    job.set("columns.types", String.join(",", cols.stream().map(FieldSchema::getType).toList()));
+    job.set("hive.io.file.readcolumn.names", "event_id");
+    job.set("hive.io.file.readcolumn.ids", String.valueOf(cols.stream().map(FieldSchema::getName).toList().indexOf("event_id")));
+    job.set("hive.io.file.read.all.columns", "false");
+    org.apache.hadoop.mapred.FileInputFormat.setInputPaths(job, parts.stream()
+        .map(p -> new org.apache.hadoop.fs.Path(p.getSd().getLocation())).toArray(org.apache.hadoop.fs.Path[]::new));
+    @SuppressWarnings("unchecked")
+    org.apache.hadoop.mapred.InputFormat<Object, Object> format = (org.apache.hadoop.mapred.InputFormat<Object, Object>)
+        Class.forName(t.getSd().getInputFormat()).getDeclaredConstructor().newInstance();
+    if (format instanceof org.apache.hadoop.conf.Configurable c) {
+      c.setConf(job);
+    }
+    long rows = 0;
+    for (org.apache.hadoop.mapred.InputSplit split : format.getSplits(job, 1)) {
+      org.apache.hadoop.mapred.RecordReader<Object, Object> rr = format.getRecordReader(split, job,
+          org.apache.hadoop.mapred.Reporter.NULL);
+      Object k = rr.createKey();
+      Object v = rr.createValue();
+      while (rr.next(k, v)) {
+        rows++;
+      }
+      rr.close();
+    }
+    return rows;
   }
 
   private static String event(String id, String at) {
