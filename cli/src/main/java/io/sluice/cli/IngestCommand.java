@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.oozie.ActionOutput;
+import io.sluice.oozie.OozieApp;
 import io.sluice.upserts.MiniBatch;
 import io.sluice.upserts.StagedBatch;
 import java.util.concurrent.Callable;
@@ -15,7 +17,16 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var spec = opts.load();
-    StagedBatch b = opts.locked(spec, () -> new MiniBatch(spec).ingestAndStage());
+    var conf = io.sluice.core.util.HadoopConfs.of(spec);
+    record Ingested(StagedBatch batch, boolean metricsBehind) {}
+    Ingested in = opts.locked(spec, () -> new Ingested(new MiniBatch(spec, conf).ingestAndStage(),
+        !spec.metrics().isEmpty() && new io.sluice.incremental.MetricWindowRecompute(spec, conf).behind()));
+    StagedBatch b = in.batch();
+    // An Oozie decision node reads this: later stages have work when a batch is staged (new, or left by a
+    // failed run) or the metrics lag the events table (a run died between the two commits).
+    ActionOutput.write(java.util.Map.of(OozieApp.PENDING, !b.isEmpty() || in.metricsBehind(),
+        "records_in", b.recordsIn(), "good", b.records().size(), "quarantined", b.quarantined(),
+        "backlog_files", b.backlogFiles()));
     if (opts.json) {
       Output.json(System.out, java.util.Map.of("files", b.fileReports().size(), "records_in", b.recordsIn(),
           "good", b.records().size(), "quarantined", b.quarantined(), "backlog_files", b.backlogFiles(),

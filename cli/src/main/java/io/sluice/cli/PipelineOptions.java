@@ -14,6 +14,11 @@ final class PipelineOptions {
       description = "Pipeline spec (YAML), e.g. conf/demo.yaml")
   Path pipeline;
 
+  @Option(names = "--set", paramLabel = "PATH=VALUE",
+      description = {"Override a spec value before validation, e.g. --set work-dir=hdfs://nn/sluice/clicks,",
+          "--set hudi.hoodie.cleaner.commits.retained=20. Repeatable. Oozie actions pass the work dir this way."})
+  java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
   @Option(names = "--json", description = "Print machine-readable JSON instead of text")
   boolean json;
 
@@ -22,7 +27,7 @@ final class PipelineOptions {
   String waitFor;
 
   PipelineSpec load() {
-    return SpecLoader.load(pipeline);
+    return SpecLoader.load(pipeline, overrides);
   }
 
   /** Runs {@code work} holding the pipeline's lock, so two processes never work on one pipeline at once. */

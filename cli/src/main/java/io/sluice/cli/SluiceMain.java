@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         DdlCommand.class,
         SyncCommand.class,
         QueryCommand.class,
+        OozieCommand.class,
+        NotifyFailureCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SluiceMain implements Runnable {

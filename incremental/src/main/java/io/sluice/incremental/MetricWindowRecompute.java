@@ -80,6 +80,13 @@ public final class MetricWindowRecompute {
   }
 
   /** Recomputes the windows touched since the last consumed events instant. */
+  /** True when the events table has commits the metrics have not consumed yet: the next {@link #incremental()} has work. */
+  public boolean behind() {
+    String consumed = metrics.table().latestCommitMetadata(SOURCE_INSTANT_KEY).orElse(null);
+    String latest = new SnapshotReader(events, eventsSchema).latestInstant().orElse(null);
+    return latest != null && !latest.equals(consumed);
+  }
+
   public RecomputeReport incremental() {
     Map<String, Long> ms = new LinkedHashMap<>();
     long t = System.nanoTime();

@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
@@ -64,12 +65,23 @@ public final class SpecLoader {
 
   /** Loads a spec from a local file; relative paths inside resolve against the file's directory. */
   public static PipelineSpec load(Path file) {
+    return load(file, Map.of());
+  }
+
+  /**
+   * Loads a spec from a local file with {@code path=value} overrides applied first (see {@code --set});
+   * an overridden spec is validated exactly like the file.
+   */
+  public static PipelineSpec load(Path file, Map<String, String> overrides) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new SpecException(file.toString(), "", 0, "cannot read spec: " + e,
           "check the --pipeline path");
+    }
+    if (!overrides.isEmpty()) {
+      text = SpecOverrides.apply(file.toString(), text, overrides, MAPPER);
     }
     Path dir = file.toAbsolutePath().getParent();
     return load(file.toString(), text, dir, Path.of("").toAbsolutePath());

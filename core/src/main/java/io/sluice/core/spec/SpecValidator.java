@@ -53,6 +53,7 @@ final class SpecValidator {
         fail("hudi." + e, "'" + e + "' is not a Hudi config key", "Hudi keys start with 'hoodie.'; Hadoop keys go under hadoop:");
       }
     }
+    checkOozie(spec.oozie());
     Schema schema = null;
     if (src.schema() == null) {
       fail("source.schema", "missing Avro schema file", "add e.g. schema: events.avsc (relative to this spec)");
@@ -263,5 +264,28 @@ final class SpecValidator {
 
   private void fail(String path, String problem, String hint) {
     problems.add(new SpecException(file, path, locator.lineOf(path), problem, hint));
+  }
+
+  private void checkOozie(OozieSpec o) {
+    // Oozie counts in whole minutes: coord:minutes(N), retry-interval, timeout.
+    wholeMinutes("oozie.every", o.every());
+    wholeMinutes("oozie.retry-interval", o.retryInterval());
+    wholeMinutes("oozie.timeout", o.timeout());
+    wholeMinutes("oozie.sla-should-end", o.slaShouldEnd());
+    if (o.retryMax() < 0) {
+      fail("oozie.retry-max", "must not be negative, got " + o.retryMax(), "e.g. 2");
+    }
+    if (o.backfillParallelism() < 1) {
+      fail("oozie.backfill-parallelism", "must be at least 1, got " + o.backfillParallelism(), "e.g. 2");
+    }
+    if (o.launcherMemoryMb() < 256) {
+      fail("oozie.launcher-memory-mb", "too small: " + o.launcherMemoryMb(), "e.g. 2048");
+    }
+  }
+
+  private void wholeMinutes(String path, java.time.Duration d) {
+    if (d.isNegative() || d.isZero() || d.toSeconds() % 60 != 0) {
+      fail(path, "must be a positive whole number of minutes, got " + d, "e.g. 5m or 1h");
+    }
   }
 }
