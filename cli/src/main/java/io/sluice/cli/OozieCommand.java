@@ -63,7 +63,7 @@ final class OozieCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var spec = opts.load();
-      RenderedApp app = OozieApp.of(spec, opts.pipeline).libJars(jars()).renderTo(out);
+      RenderedApp app = OozieApp.of(spec, opts.pipeline).overrides(opts.overrides).libJars(jars()).renderTo(out);
       List<AppValidator.Problem> problems = new AppValidator().validate(out);
       if (opts.json) {
         Output.json(System.out, Map.of("dir", out.toAbsolutePath().toString(), "stages", app.stages(),

@@ -44,6 +44,7 @@ public final class OozieApp {
   private final PipelineSpec spec;
   private final Path specFile;
   private List<Path> libJars = List.of();
+  private Map<String, String> overrides = Map.of();
   private Clock clock = Clock.systemUTC();
 
   private OozieApp(PipelineSpec spec, Path specFile) {
@@ -59,6 +60,12 @@ public final class OozieApp {
   /** Jars copied to {@code lib/}: the Sluice distribution (the cli jar and its runtime dependencies). */
   public OozieApp libJars(List<Path> jars) {
     this.libJars = List.copyOf(jars);
+    return this;
+  }
+
+  /** Spec overrides ({@code --set}) given at render time; every action passes them on. */
+  public OozieApp overrides(Map<String, String> o) {
+    this.overrides = Map.copyOf(new LinkedHashMap<>(o));
     return this;
   }
 
@@ -171,17 +178,23 @@ public final class OozieApp {
         sw.child("case").attr("to", "upsert").text(pendingEl);
         sw.child("default").attr("to", st.contains("checks") ? "checks" : "end");
       } else if (stage.equals("checks") && st.contains("sync")) {
-        javaAction(wf, stage, conf, List.of(stage, "--pipeline", specName), false, "anything-to-sync");
+        javaAction(wf, stage, conf, checksArgs(specName), false, "anything-to-sync");
         Xml sw = wf.child("decision").attr("name", "anything-to-sync").child("switch");
         sw.child("case").attr("to", "sync").text(pendingEl);
         sw.child("default").attr("to", "end");
       } else {
-        javaAction(wf, stage, conf, List.of(stage, "--pipeline", specName), false, next);
+        javaAction(wf, stage, conf, stage.equals("checks") ? checksArgs(specName) : List.of(stage, "--pipeline", specName),
+            false, next);
       }
     }
     failurePath(wf, conf, specName);
     wf.child("end").attr("name", "end");
     return wf;
+  }
+
+  /** Findings go to the check results and the alert sinks; they never fail the workflow, only Sluice failing does. */
+  private static List<String> checksArgs(String specName) {
+    return List.of("checks", "--pipeline", specName, "--fail-on", "never");
   }
 
   private Xml backfillWorkflow(List<String> conf, String specName) {
@@ -216,7 +229,7 @@ public final class OozieApp {
     a.child("error").attr("to", "notify-failure");
   }
 
-  private static void javaBody(Xml action, List<String> conf, List<String> args, boolean captureOutput) {
+  private void javaBody(Xml action, List<String> conf, List<String> args, boolean captureOutput) {
     Xml j = action.child("java");
     j.text("main-class", MAIN_CLASS);
     j.text("java-opts", "${javaOpts} " + JvmFlags.opens());
@@ -224,6 +237,7 @@ public final class OozieApp {
       j.text("arg", arg);
     }
     // The pipeline lock makes a manual run or a backfill day wait rather than fail the action.
+    new java.util.TreeMap<>(overrides).forEach((k, v) -> j.text("arg", "--set").text("arg", k + "=" + v));
     j.text("arg", "--set").text("arg", "work-dir=${sluiceWorkDir}").text("arg", "--wait").text("arg", "${lockWait}");
     for (String c : conf) {
       j.text("file", "${appPath}/conf/" + c + "#" + c);
