@@ -3,6 +3,8 @@ package io.sluice.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,5 +211,30 @@ class SpecLoaderTest {
         .replace("  type: mor", "  type: mor\n  base-path: /data/t"));
     assertThat(s.source().landingDir()).isEqualTo("hdfs://nn:8020/landing");
     assertThat(s.table().basePath()).isEqualTo("file:///data/t");
+  }
+
+  @Test
+  void setOverridesAreAppliedBeforeValidationIncludingPassThroughKeysWithDots() throws IOException {
+    Path spec = dir.resolve("clicks.yaml");
+    java.nio.file.Files.writeString(spec, GOOD);
+    java.nio.file.Files.writeString(dir.resolve("e.avsc"), SCHEMA);
+    Map<String, String> o = new java.util.LinkedHashMap<>();
+    o.put("work-dir", "hdfs://nn:8020/sluice/clicks");
+    o.put("hudi.hoodie.cleaner.commits.retained", "20");
+    o.put("oozie.every", "15m");
+    o.put("hive.properties.hive.metastore.sasl.enabled", "true");
+    PipelineSpec s = SpecLoader.load(spec, o);
+    assertThat(s.workDir()).isEqualTo("hdfs://nn:8020/sluice/clicks");
+    assertThat(s.table().basePath()).isEqualTo("hdfs://nn:8020/sluice/clicks/tables/clicks_events");
+    assertThat(s.hudi()).containsEntry("hoodie.cleaner.commits.retained", "20");
+    assertThat(s.oozie().every()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(s.hive().properties()).containsEntry("hive.metastore.sasl.enabled", "true");
+    // An override is validated like the file: a typo or a bad value fails with the path.
+    assertThatThrownBy(() -> SpecLoader.load(spec, Map.of("oozie.evrey", "5m")))
+        .hasMessageContaining("unknown key 'evrey'").hasMessageContaining("every");
+    assertThatThrownBy(() -> SpecLoader.load(spec, Map.of("oozie.every", "90s")))
+        .hasMessageContaining("oozie.every").hasMessageContaining("whole number of minutes");
+    assertThatThrownBy(() -> SpecLoader.load(spec, Map.of("name.x", "y")))
+        .hasMessageContaining("'name' is a value, not a section");
   }
 }

@@ -233,6 +233,30 @@ class OozieCoordinatorTest {
     assertThat(MetricRows.canonical(m.metricsTable())).isEqualTo(reference);
   }
 
+  @Test
+  @Order(3)
+  void aFailedStageTakesTheErrorPathThatRecordsTheFailure() throws Exception {
+    Properties p = new Properties();
+    p.putAll(props);
+    p.remove("oozie.coord.application.path");
+    p.setProperty("oozie.wf.application.path", props.getProperty("appPath"));
+    p.setProperty("lockWait", "not-a-duration");  // the stages reject it; notify-failure takes no lock
+    String id = workflows.submit(p);
+    OozieJobs.JobStatus wf = await(id, Duration.ofMinutes(10));
+    assertThat(wf.status()).as(() -> safeDiagnose(wf)).isEqualTo("KILLED");
+    Map<String, String> nodes = new TreeMap<>();
+    wf.children().forEach(c -> nodes.put(c.name(), c.status()));
+    assertThat(nodes).containsEntry("ingest", "ERROR").containsEntry("notify-failure", "OK").containsKey("fail")
+        .doesNotContainKey("upsert");
+    List<io.sluice.checks.CheckResult> failures = new io.sluice.checks.CheckResultsTable(spec(workDir), cluster.conf)
+        .read(null).stream().filter(r -> r.check().equals("pipeline_failure")).toList();
+    assertThat(failures).singleElement().satisfies(f -> {
+      assertThat(f.runId()).isEqualTo(id);
+      assertThat(f.severity()).isEqualTo("critical");
+      assertThat(f.message()).contains("failed at stage ingest");
+    });
+  }
+
   private String safeDiagnose(OozieJobs.JobStatus s) {
     try {
       return diagnose(s);
