@@ -27,10 +27,23 @@ public final class CrashPoints {
   public static final String METRICS_WRITTEN = "metrics.written";
 
   private static final String TARGET = System.getenv(ENV_POINT);
+  private static volatile java.util.function.Consumer<String> hook;
 
   private CrashPoints() {}
 
+  /**
+   * Test-only: {@code h} runs at every point, in the thread that reaches it, so a test in the same JVM can
+   * inject a fault (stop a DataNode, take the NameNode away) at a named moment. {@code null} clears it.
+   */
+  public static void onReach(java.util.function.Consumer<String> h) {
+    hook = h;
+  }
+
   public static void reach(String point) {
+    java.util.function.Consumer<String> h = hook;
+    if (h != null && point != null) {
+      h.accept(point);
+    }
     if (TARGET == null || !TARGET.toLowerCase(Locale.ROOT).equals(point)) {
       return;
     }
