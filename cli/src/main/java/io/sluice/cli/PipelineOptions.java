@@ -27,7 +27,9 @@ final class PipelineOptions {
   String waitFor;
 
   PipelineSpec load() {
-    return SpecLoader.load(pipeline, overrides);
+    PipelineSpec spec = SpecLoader.load(pipeline, overrides);
+    io.sluice.core.util.KerberosLogin.loginIfConfigured(spec, HadoopConfs.of(spec));
+    return spec;
   }
 
   /** Runs {@code work} holding the pipeline's lock, so two processes never work on one pipeline at once. */

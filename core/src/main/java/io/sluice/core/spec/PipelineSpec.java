@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param checks completeness, quality and anomaly checks; on by default
  * @param hive Hive metastore sync; on by default, with an in-process metastore
  * @param query the Presto/Trino endpoint {@code sluice query} uses; none by default
+ * @param security Kerberos login (principal and keytab); none by default
  * @param oozie Oozie scheduling of the rendered workflow, coordinator and backfill bundle
  * @param hudi Hudi write-config keys, e.g. {@code hoodie.cleaner.commits.retained}
  * @param hadoop Hadoop configuration keys, e.g. {@code fs.defaultFS}
@@ -30,6 +31,7 @@ public record PipelineSpec(
     @JsonProperty("checks") ChecksSpec checks,
     @JsonProperty("hive") HiveSpec hive,
     @JsonProperty("query") QuerySpec query,
+    @JsonProperty("security") SecuritySpec security,
     @JsonProperty("oozie") OozieSpec oozie,
     @JsonProperty("hudi") Map<String, String> hudi,
     @JsonProperty("hadoop") Map<String, String> hadoop) {
@@ -39,6 +41,7 @@ public record PipelineSpec(
     checks = checks == null ? ChecksSpec.DEFAULTS : checks;
     hive = hive == null ? HiveSpec.DEFAULTS : hive;
     query = query == null ? QuerySpec.NONE : query;
+    security = security == null ? SecuritySpec.NONE : security;
     oozie = oozie == null ? OozieSpec.DEFAULTS : oozie;
     hudi = hudi == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hudi));
     hadoop = hadoop == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(hadoop));

@@ -67,7 +67,9 @@ final class SpecOverrides {
   private static JsonNode scalar(String value, ObjectMapper mapper) {
     try {
       JsonNode n = mapper.readTree(value);
-      return n != null && n.isValueNode() ? n : TextNode.valueOf(value);
+      // Scalars keep their YAML type; a flow list or map ([a, b], {k: v}) is taken as such; else plain text.
+      boolean flow = value.trim().startsWith("[") || value.trim().startsWith("{");
+      return n != null && (n.isValueNode() || flow && n.isContainerNode()) ? n : TextNode.valueOf(value);
     } catch (JsonProcessingException e) {
       return TextNode.valueOf(value);
     }

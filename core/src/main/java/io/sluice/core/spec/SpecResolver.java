@@ -19,7 +19,7 @@ final class SpecResolver {
     String tableName = t.name() == null && name != null ? name + "_events" : t.name();
     String base = t.basePath() == null ? workDir + "/tables/" + tableName : under(t.basePath(), workDir);
     return new PipelineSpec(name, workDir, src.withPaths(landing, schema),
-        t.withNameAndPath(tableName, base), raw.metrics(), raw.checks(), raw.hive(), raw.query(), raw.oozie(), raw.hudi(), raw.hadoop());
+        t.withNameAndPath(tableName, base), raw.metrics(), raw.checks(), raw.hive(), raw.query(), raw.security(), raw.oozie(), raw.hudi(), raw.hadoop());
   }
 
   private static String under(String p, String workDir) {

@@ -54,6 +54,11 @@ final class SpecValidator {
       }
     }
     checkOozie(spec.oozie());
+    checkAllowedDirs(spec);
+    if (spec.security().kerberos() && (spec.security().kerberosKeytab() == null || spec.security().kerberosKeytab().isBlank())) {
+      fail("security.kerberos-keytab", "a Kerberos principal needs a keytab",
+          "add kerberos-keytab: /etc/security/keytabs/sluice.keytab");
+    }
     Schema schema = null;
     if (src.schema() == null) {
       fail("source.schema", "missing Avro schema file", "add e.g. schema: events.avsc (relative to this spec)");
@@ -287,5 +292,44 @@ final class SpecValidator {
     if (d.isNegative() || d.isZero() || d.toSeconds() % 60 != 0) {
       fail(path, "must be a positive whole number of minutes, got " + d, "e.g. 5m or 1h");
     }
+  }
+
+  /** With security.allowed-dirs set, refuses any path outside them (after resolving . and ..). */
+  private void checkAllowedDirs(PipelineSpec spec) {
+    List<java.net.URI> allowed = new ArrayList<>();
+    for (String d : spec.security().allowedDirs()) {
+      allowed.add(uri(d.startsWith("/") ? "file://" + d : d));
+    }
+    if (allowed.isEmpty()) {
+      return;
+    }
+    java.util.Map<String, String> paths = new java.util.LinkedHashMap<>();
+    paths.put("work-dir", spec.workDir());
+    paths.put("source.landing-dir", spec.source().landingDir());
+    paths.put("table.base-path", spec.table().basePath());
+    for (ChecksSpec.Sink s : spec.checks().alerts().sinks()) {
+      if (s.path() != null) {
+        paths.put("checks.alerts.sinks." + s.name() + ".path",
+            s.path().contains(":") || s.path().startsWith("/") ? s.path() : spec.workDir() + "/" + s.path());
+      }
+    }
+    paths.forEach((key, p) -> {
+      if (p != null && allowed.stream().noneMatch(a -> under(uri(p.startsWith("/") ? "file://" + p : p), a))) {
+        fail(key, "'" + p + "' is outside security.allowed-dirs " + spec.security().allowedDirs(),
+            "move it under one of them, or add its directory to security.allowed-dirs");
+      }
+    });
+  }
+
+  private static java.net.URI uri(String s) {
+    return java.net.URI.create(s.replace(" ", "%20")).normalize();
+  }
+
+  private static boolean under(java.net.URI p, java.net.URI dir) {
+    String a = p.getPath() == null ? "" : p.getPath();
+    String d = dir.getPath() == null ? "" : dir.getPath().replaceAll("/+$", "");
+    boolean sameFs = java.util.Objects.equals(p.getScheme(), dir.getScheme())
+        && java.util.Objects.equals(p.getAuthority(), dir.getAuthority());
+    return sameFs && !a.contains("/../") && (a.equals(d) || a.startsWith(d + "/"));
   }
 }

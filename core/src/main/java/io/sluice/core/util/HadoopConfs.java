@@ -15,7 +15,11 @@ public final class HadoopConfs {
   private HadoopConfs() {}
 
   public static Configuration of(PipelineSpec spec) {
-    return of(spec.hadoop());
+    Configuration conf = of(spec.hadoop());
+    if (spec.security().kerberos() && !spec.hadoop().containsKey(KerberosLogin.AUTHENTICATION)) {
+      conf.set(KerberosLogin.AUTHENTICATION, "kerberos");
+    }
+    return conf;
   }
 
   public static Configuration of(Map<String, String> overrides) {

@@ -237,4 +237,23 @@ class SpecLoaderTest {
     assertThatThrownBy(() -> SpecLoader.load(spec, Map.of("name.x", "y")))
         .hasMessageContaining("'name' is a value, not a section");
   }
+
+  @Test
+  void pathsOutsideTheAllowedDirsAreRefusedBeforeAnythingIsWritten() throws IOException {
+    Path spec = dir.resolve("clicks.yaml");
+    java.nio.file.Files.writeString(spec, GOOD);
+    java.nio.file.Files.writeString(dir.resolve("e.avsc"), SCHEMA);
+    Map<String, String> o = new java.util.LinkedHashMap<>();
+    o.put("work-dir", "hdfs://nn:8020/data/sluice/clicks");
+    o.put("security.allowed-dirs", "[hdfs://nn:8020/data/sluice]");
+    assertThat(SpecLoader.load(spec, o).workDir()).isEqualTo("hdfs://nn:8020/data/sluice/clicks");
+
+    o.put("source.landing-dir", "hdfs://nn:8020/data/sluice-other/landing");  // a sibling, not a child
+    assertThatThrownBy(() -> SpecLoader.load(spec, o))
+        .hasMessageContaining("source.landing-dir").hasMessageContaining("outside security.allowed-dirs");
+    o.put("source.landing-dir", "hdfs://nn:8020/data/sluice/../secret/landing");
+    assertThatThrownBy(() -> SpecLoader.load(spec, o)).hasMessageContaining("outside security.allowed-dirs");
+    o.put("source.landing-dir", "hdfs://other-nn:8020/data/sluice/landing");
+    assertThatThrownBy(() -> SpecLoader.load(spec, o)).hasMessageContaining("outside security.allowed-dirs");
+  }
 }
