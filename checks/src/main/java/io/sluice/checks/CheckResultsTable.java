@@ -65,11 +65,16 @@ public final class CheckResultsTable {
 
   /** Upserts the findings of one run; the extra metadata carries the run's checkpoint. */
   public CommitResult write(Collection<CheckResult> results, Map<String, String> extraMetadata) {
+    return write(results, extraMetadata, null);
+  }
+
+  /** As {@link #write(Collection, Map)}, pausing at {@code crashPoint} (see CrashPoints) before the commit. */
+  public CommitResult write(Collection<CheckResult> results, Map<String, String> extraMetadata, String crashPoint) {
     List<GenericRecord> records = new ArrayList<>(results.size());
     for (CheckResult c : results) {
       records.add(toRecord(c));
     }
-    return new HudiWriter(table, SCHEMA).upsert(records, extraMetadata, null);
+    return new HudiWriter(table, SCHEMA).upsert(records, extraMetadata, crashPoint);
   }
 
   /** All findings in the table, or those of the given partitions. */

@@ -122,7 +122,7 @@ public final class ChecksStage {
     meta.put(EVENTS_INSTANT_KEY, eventsUntil == null ? "" : eventsUntil);
     meta.put(METRICS_INSTANT_KEY, latestMetrics == null ? "" : latestMetrics);
     meta.put(WATERMARK_KEY, String.valueOf(Math.max(watermark, lastWm)));
-    CommitResult c = results.write(ctx.results(), meta);
+    CommitResult c = results.write(ctx.results(), meta, io.sluice.core.CrashPoints.CHECKS_WRITTEN);
     t = StageTimes.lap(ms, "write", t);
     if (profiles != null) {
       store.save(profiles);

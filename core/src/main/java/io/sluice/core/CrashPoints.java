@@ -25,6 +25,10 @@ public final class CrashPoints {
 
   /** Metric rows written for the metrics instant; the instant is inflight. */
   public static final String METRICS_WRITTEN = "metrics.written";
+  /** Check results written for the checks run's instant; the instant is inflight, no alert sent yet. */
+  public static final String CHECKS_WRITTEN = "checks.written";
+  /** Every commit of the batch is done; the metastore sync is about to start. */
+  public static final String SYNC_STARTED = "sync.started";
 
   private static final String TARGET = System.getenv(ENV_POINT);
   private static volatile java.util.function.Consumer<String> hook;

@@ -2,6 +2,9 @@ package io.sluice.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.checks.CheckResult;
+import io.sluice.checks.CheckResultsTable;
+import io.sluice.checks.ChecksStage;
 import io.sluice.core.CrashPoints;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.spec.SpecLoader;
@@ -77,7 +80,7 @@ class CrashRecoveryHdfsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {CrashPoints.INGEST_LISTED, CrashPoints.QUARANTINE_COMMITTED, CrashPoints.UPSERT_WRITTEN,
-      CrashPoints.UPSERT_COMMITTED, CrashPoints.METRICS_WRITTEN})
+      CrashPoints.UPSERT_COMMITTED, CrashPoints.METRICS_WRITTEN, CrashPoints.CHECKS_WRITTEN, CrashPoints.SYNC_STARTED})
   void killedBatchIsRedoneExactlyOnce(String point) throws Exception {
     PipelineSpec spec = spec(point.replace('.', '_'));
     Path specFile = local.resolve(point + ".yaml");
@@ -104,7 +107,13 @@ class CrashRecoveryHdfsTest {
     MetricWindowRecompute metrics = new MetricWindowRecompute(spec, dfs.conf());
     assertThat(MetricRows.canonical(metrics.metricsTable())).isEqualTo(referenceMetrics);
     assertThat(metrics.incremental().nothingNew()).isTrue();
-    for (HudiTable t : List.of(mb.events(), mb.quarantine().table(), metrics.metricsTable().table())) {
+    CheckResultsTable checks = new CheckResultsTable(spec, dfs.conf());
+    // The checks consumed the batch exactly once: their checkpoint is the events commit, and one checks run
+    // holds the findings (a second run would mean the killed run's results were kept and redone).
+    assertThat(checks.table().latestCommitMetadata(ChecksStage.EVENTS_INSTANT_KEY))
+        .contains(mb.events().metaClient().getCommitsTimeline().filterCompletedInstants().lastInstant().get().getTimestamp());
+    assertThat(checks.read(null).stream().map(CheckResult::runId).distinct()).hasSize(1);
+    for (HudiTable t : List.of(mb.events(), mb.quarantine().table(), metrics.metricsTable().table(), checks.table())) {
       assertThat(t.metaClient().getActiveTimeline().filterInflightsAndRequested().countInstants())
           .as("pending instants on " + t.layout().name()).isZero();
     }

@@ -45,6 +45,7 @@ public final class MetastoreSync {
 
   /** Syncs every table that exists; returns what happened to each. */
   public Report syncAll() {
+    io.sluice.core.CrashPoints.reach(io.sluice.core.CrashPoints.SYNC_STARTED);
     long t = System.nanoTime();
     Map<String, String> out = new LinkedHashMap<>();
     for (HiveTable table : PipelineTables.of(spec, conf)) {
