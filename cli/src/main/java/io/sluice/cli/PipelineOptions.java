@@ -34,9 +34,17 @@ final class PipelineOptions {
 
   /** Runs {@code work} holding the pipeline's lock, so two processes never work on one pipeline at once. */
   <T> T locked(PipelineSpec spec, java.util.function.Supplier<T> work) {
-    try (PipelineLock lock = PipelineLock.acquire(spec.workDir(), spec.name(), HadoopConfs.of(spec),
-        Durations.parse(waitFor))) {
+    var conf = HadoopConfs.of(spec);
+    var wait = Durations.parse(waitFor);
+    // hudi.hoodie.write.lock.provider set: serialise through Hudi's provider (ZooKeeper, metastore, file system).
+    try (AutoCloseable lock = io.sluice.upserts.HudiPipelineLock.configured(spec)
+        ? io.sluice.upserts.HudiPipelineLock.acquire(spec, conf, wait)
+        : PipelineLock.acquire(spec.workDir(), spec.name(), conf, wait)) {
       return work.get();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new io.sluice.core.SluiceException("cannot release the pipeline lock: " + e.getMessage());
     }
   }
 }

@@ -46,7 +46,7 @@ public final class PipelineLock implements AutoCloseable {
 
   /** Thrown when another live process holds the lock. */
   public static final class HeldException extends SluiceException {
-    HeldException(String message) {
+    public HeldException(String message) {
       super(message);
     }
   }

@@ -70,4 +70,46 @@ class ConcurrentRunTest {
     assertThat(new SnapshotReader(mb.events(), mb.tableSchema()).read(null)).hasSize(50);
     assertThat(dir.resolve("work/locks/clicks.lock")).doesNotExist();
   }
+
+  @Test
+  void withAHudiLockProviderTheSecondRunIsRefusedThroughThatProvider() throws Exception {
+    Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
+    Path spec = dir.resolve("p.yaml");
+    Files.writeString(spec, """
+        name: clicks
+        work-dir: %s
+        source:
+          schema: demo.avsc
+          validation:
+            max-future-skew: 3650d
+        table:
+          record-key: [event_id]
+          ordering-field: updated_at
+          event-time-field: event_time
+        hudi:
+          hoodie.write.lock.provider: org.apache.hudi.client.transaction.lock.FileSystemBasedLockProvider
+        """.formatted(dir.resolve("work")));
+    PipelineSpec s = SpecLoader.load(spec);
+    Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
+    Files.createDirectories(landing);
+    Files.writeString(landing.resolve("a.jsonl"), CrashRecoveryHdfsTest.events(0, 50, 0));
+
+    File marker = dir.resolve("markers").resolve(CrashPoints.UPSERT_WRITTEN).toFile();
+    Path logA = dir.resolve("a.log");
+    Process a = SluiceProcess.start(logA, Map.of(CrashPoints.ENV_POINT, CrashPoints.UPSERT_WRITTEN,
+        CrashPoints.ENV_MARKER_DIR, marker.getParent()), "run", "--once", "-p", spec.toString());
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!marker.exists() && a.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(marker).as(Files.readString(logA)).exists();
+    assertThat(dir.resolve("work/locks/clicks.hudi")).exists();
+    assertThat(dir.resolve("work/locks/clicks.lock")).doesNotExist();
+
+    Path logB = dir.resolve("b.log");
+    assertThat(SluiceProcess.run(logB, Map.of(), "run", "--once", "-p", spec.toString())).isEqualTo(3);
+    assertThat(Files.readString(logB)).contains("pipeline clicks is locked by another run", "FileSystemBasedLockProvider");
+    a.destroyForcibly();
+    a.waitFor();
+  }
 }
