@@ -23,6 +23,11 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, paramLabel = "DATE", description = "Last UTC date, yyyy-MM-dd")
   LocalDate to;
 
+  @Option(names = "--reingest", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+      description = {"First re-read the raw landing files already ingested and upsert again the events of the",
+          "range (repairs the events table from the raw data; idempotent), then recompute. Default false."})
+  boolean reingest;
+
   @Override
   public Integer call() {
     if (to.isBefore(from)) {
@@ -33,7 +38,22 @@ final class BackfillCommand implements Callable<Integer> {
   }
 
   private int backfill(io.sluice.core.spec.PipelineSpec spec) {
-    MetricWindowRecompute m = new MetricWindowRecompute(spec, HadoopConfs.of(spec));
+    var conf = HadoopConfs.of(spec);
+    if (reingest) {
+      var r = new io.sluice.upserts.MiniBatch(spec, conf).reingest(from, to, (done, total, upserted) -> {
+        if (!opts.json) {
+          System.out.printf("re-ingest: %d/%d landing files read, %d events of the range upserted%n", done, total, upserted);
+        }
+      });
+      if (opts.json) {
+        Output.json(System.out, java.util.Map.of("reingest", r));
+      } else {
+        System.out.printf("re-ingest: %d files, %d records in = %d good + %d quarantined; %d events in %s..%s upserted"
+            + " in %d commits%n", r.files(), r.recordsIn(), r.recordsIn() - r.quarantined(), r.quarantined(),
+            r.inRange(), from, to, r.commits());
+      }
+    }
+    MetricWindowRecompute m = new MetricWindowRecompute(spec, conf);
     long days = to.toEpochDay() - from.toEpochDay() + 1;
     int n = 0;
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {

@@ -92,6 +92,21 @@ public final class LandingDirSource {
   }
 
   /**
+   * Landing files the checkpoint {@code committed} covers, modified at or after {@code landedSince}
+   * (epoch millis), oldest first: what a backfill re-reads. Files still to come are left to the pipeline.
+   */
+  public List<LandingFile> committedFiles(SourceCheckpoint committed, long landedSince) {
+    List<LandingFile> out = new ArrayList<>();
+    for (LandingFile f : list()) {
+      if (committed.isProcessed(f) && f.modificationTime() >= landedSince) {
+        out.add(f);
+      }
+    }
+    out.sort(Comparator.comparingLong(LandingFile::modificationTime).thenComparing(LandingFile::path));
+    return out;
+  }
+
+  /**
    * The checkpoint after {@code taken} are processed: their paths join {@code since}'s; the horizon
    * moves to the newest processed modification time minus the lookback, but never back and never
    * past a file left in {@code rest}; paths modified before the horizon are dropped.

@@ -200,10 +200,11 @@ public final class OozieApp {
   private Xml backfillWorkflow(List<String> conf, String specName) {
     Map<String, String> params = commonParams();
     params.put("day", null);
+    params.put("backfillReingest", "true");
     Xml wf = workflowRoot("sluice-" + spec.name() + "-backfill-day", params);
     wf.child("start").attr("to", "backfill");
-    javaAction(wf, "backfill", conf, List.of("backfill", "--pipeline", specName, "--from", "${day}", "--to", "${day}"),
-        false, "end");
+    javaAction(wf, "backfill", conf, List.of("backfill", "--pipeline", specName, "--from", "${day}", "--to", "${day}",
+        "--reingest=${backfillReingest}"), false, "end");
     failurePath(wf, conf, specName);
     wf.child("end").attr("name", "end");
     return wf;
@@ -321,6 +322,8 @@ public final class OozieApp {
       sb.append("backfillStart=").append(OOZIE_TIME.format(today.minusDays(3))).append('\n');
       sb.append("backfillEnd=").append(OOZIE_TIME.format(today)).append('\n');
       sb.append("backfillParallelism=").append(o.backfillParallelism()).append('\n');
+      sb.append("# true: each day first re-reads the raw landing files kept on HDFS and upserts that day's events again.\n");
+      sb.append("backfillReingest=true\n");
       sb.append("kickOffTime=").append(OOZIE_TIME.format(now.truncatedTo(ChronoUnit.MINUTES))).append('\n');
     }
     return sb.toString();

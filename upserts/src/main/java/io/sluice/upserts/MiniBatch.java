@@ -37,6 +37,8 @@ public final class MiniBatch {
   public static final String CHECKPOINT_KEY = "sluice.source.checkpoint";
   /** Extra-metadata key of the batch counts on events commits. */
   public static final String BATCH_STATS_KEY = "sluice.batch.stats";
+  /** Commit metadata of a backfill re-ingest: the date range it replayed. */
+  public static final String REINGEST_KEY = "sluice.backfill.reingest";
 
   private static final Logger LOG = LoggerFactory.getLogger(MiniBatch.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +146,72 @@ public final class MiniBatch {
     return new StagedBatch(from, plan.next(), result.records(), result.recordsIn(), result.quarantined().size(),
         result.deletes(), bytes, plan.backlogFiles(), qInstant, result.files(),
         SourceDrift.count(result.quarantined()), ms);
+  }
+
+  /**
+   * What {@link #reingest} did.
+   *
+   * @param files landing files re-read
+   * @param recordsIn records in them ({@code = good + quarantined})
+   * @param quarantined records that fail validation (already in the quarantine table from their first ingest)
+   * @param inRange good records whose event date is in the range, upserted again
+   * @param commits events commits made
+   */
+  public record ReingestReport(int files, long recordsIn, long quarantined, long inRange, int commits) {}
+
+  /** Progress of a re-ingest, after each chunk of files. */
+  public interface ReingestProgress {
+    void chunk(int filesDone, int filesTotal, long upserted);
+  }
+
+  /**
+   * Re-reads the raw landing files this table already ingested and upserts again the events whose event
+   * date is in [{@code from}, {@code to}]: how a backfill repairs those days from the raw data kept on the
+   * cluster. Idempotent: the ordering field decides between a replayed version and the stored one, the
+   * source checkpoint is carried unchanged, and quarantine rows are not rewritten. Files landed before
+   * {@code from} minus the allowed future skew cannot hold those events and are not read.
+   */
+  public ReingestReport reingest(java.time.LocalDate from, java.time.LocalDate to, ReingestProgress progress) {
+    if (staging.read().isPresent()) {
+      throw new SluiceException("a staged batch of " + spec.name() + " is waiting for the upsert stage; run"
+          + " `sluice upsert` (or `sluice run --once`) before a re-ingest");
+    }
+    SourceCheckpoint cp = committedCheckpoint();
+    long landedSince = from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+        .minus(spec.source().validation().maxFutureSkew()).toEpochMilli();
+    List<io.sluice.ingest.LandingFile> files = new LandingDirSource(spec, conf).committedFiles(cp, landedSince);
+    String lo = from.toString();
+    String hi = to.toString();
+    int chunk = spec.source().maxFilesPerBatch();
+    long in = 0, bad = 0, upserted = 0;
+    int commits = 0;
+    for (int i = 0; i < files.size(); i += chunk) {
+      List<io.sluice.ingest.LandingFile> part = files.subList(i, Math.min(files.size(), i + chunk));
+      IngestResult r = new EventReader(spec, userSchema, conf).read(part);
+      in += r.recordsIn();
+      bad += r.quarantined().size();
+      List<GenericRecord> keep = new java.util.ArrayList<>();
+      for (GenericRecord g : r.records()) {
+        String dt = String.valueOf(g.get(EventSchemas.DT));
+        if (dt.compareTo(lo) >= 0 && dt.compareTo(hi) <= 0) {
+          keep.add(g);
+        }
+      }
+      if (!keep.isEmpty()) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(CHECKPOINT_KEY, cp.toJson());  // unchanged: a re-ingest is not new input
+        meta.put(REINGEST_KEY, lo + ".." + hi);
+        new HudiWriter(events, tableSchema).upsert(keep, meta, null);
+        commits++;
+        upserted += keep.size();
+      }
+      if (progress != null) {
+        progress.chunk(Math.min(files.size(), i + chunk), files.size(), upserted);
+      }
+    }
+    LOG.info("{}: re-ingested {} landing files for {}..{}: {} records in = {} good + {} quarantined; {} in range"
+        + " upserted in {} commits", spec.name(), files.size(), lo, hi, in, in - bad, bad, upserted, commits);
+    return new ReingestReport(files.size(), in, bad, upserted, commits);
   }
 
   private static StagedBatch emptyBatch(SourceCheckpoint cp, Map<String, Long> ms) {
