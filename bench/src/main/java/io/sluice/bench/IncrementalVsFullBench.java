@@ -64,17 +64,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     Path w = work.toAbsolutePath();
     deleteTree(w);
     Files.createDirectories(w);
-    Files.writeString(w.resolve("e.avsc"), """
-        {"type":"record","name":"Event","fields":[
-          {"name":"event_id","type":"string"},
-          {"name":"user_id","type":"string"},
-          {"name":"country","type":"string"},
-          {"name":"platform","type":"string"},
-          {"name":"event_type","type":"string"},
-          {"name":"amount","type":["null","double"],"default":null},
-          {"name":"latency_ms","type":"long"},
-          {"name":"event_time","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"updated_at","type":"long"}]}""");
+    writeSchema(w);
     PipelineSpec live = spec(w, "bench");
     PipelineSpec fresh = spec(w, "bench_full");
     Configuration conf = new Configuration();
@@ -174,7 +164,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     return identical ? 0 : 1;
   }
 
-  private static GenericRecord event(Schema schema, SplittableRandom rnd, long id, long ts) {
+  static GenericRecord event(Schema schema, SplittableRandom rnd, long id, long ts) {
     GenericData.Record r = new GenericData.Record(schema);
     r.put("event_id", "e" + id);
     r.put("user_id", "u" + rnd.nextInt(50_000));
@@ -191,6 +181,21 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     r.put(EventSchemas.IS_DELETED, false);
     r.put(EventSchemas.DT, EventSchemas.day(ts));
     return r;
+  }
+
+  /** The benchmark events' Avro schema, as e.avsc in {@code w}. */
+  static void writeSchema(Path w) throws IOException {
+    Files.writeString(w.resolve("e.avsc"), """
+        {"type":"record","name":"Event","fields":[
+          {"name":"event_id","type":"string"},
+          {"name":"user_id","type":"string"},
+          {"name":"country","type":"string"},
+          {"name":"platform","type":"string"},
+          {"name":"event_type","type":"string"},
+          {"name":"amount","type":["null","double"],"default":null},
+          {"name":"latency_ms","type":"long"},
+          {"name":"event_time","type":{"type":"long","logicalType":"timestamp-millis"}},
+          {"name":"updated_at","type":"long"}]}""");
   }
 
   private static PipelineSpec spec(Path w, String name) throws IOException {
@@ -228,7 +233,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     System.err.printf("[bench] %s %d/%d%n", what, done, total);
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (Files.exists(p)) {
       try (var s = Files.walk(p)) {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());

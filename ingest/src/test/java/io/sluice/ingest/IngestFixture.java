@@ -127,7 +127,29 @@ final class IngestFixture {
       assertThat(f.recordsIn()).as("records in of " + f.file()).isEqualTo(f.good() + f.quarantined());
     }
     assertThat(r.files().stream().mapToLong(FileReport::recordsIn).sum()).isEqualTo(in);
+    report(r);
     return r;
+  }
+
+  /** Appends the case's counts to target/bad-input-corpus.csv: the per-case report the corpus asks for. */
+  private static synchronized void report(IngestResult r) {
+    String caller = StackWalker.getInstance().walk(s -> s.skip(2).findFirst())
+        .map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName()).orElse("?");
+    String reason = r.quarantined().isEmpty() ? "" : r.quarantined().get(0).error().replace('"', '\'');
+    String skipped = r.files().stream().map(FileReport::skipped).filter(java.util.Objects::nonNull)
+        .findFirst().orElse("").replace('"', '\'');
+    java.nio.file.Path out = java.nio.file.Path.of("target", "bad-input-corpus.csv");
+    try {
+      if (!java.nio.file.Files.exists(out)) {
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, "case,records_in,good,quarantined,first_reason,skip_message\n");
+      }
+      java.nio.file.Files.writeString(out, String.format("%s,%d,%d,%d,\"%s\",\"%s\"%n", caller, r.recordsIn(),
+          r.records().size(), r.quarantined().size(), reason.length() > 120 ? reason.substring(0, 120) + "…" : reason,
+          skipped), java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The reasons of the quarantined records, in order. */
