@@ -59,28 +59,14 @@ class BackfillReingestTest {
   @Test
   void reingestRestoresWronglyDeletedEventsFromTheRawFilesAndIsIdempotent() throws Exception {
     Path specFile = local.resolve("p.yaml");
-    Files.writeString(specFile, """
-        name: clicks
-        work-dir: %s/work
-        source:
-          schema: demo.avsc
-          max-files-per-batch: 1
-          validation:
-            max-future-skew: 3650d
-        table:
-          record-key: [event_id]
-          ordering-field: updated_at
-          event-time-field: event_time
-          delete-field: deleted
+    ClicksPipeline.write(specFile, dfs.uri() + "/work", "max-files-per-batch: 1", """
         metrics:
           definitions:
             - name: by_platform
               grain: 1h
               dimensions: [platform]
               measures: [count, sum(amount)]
-        hive:
-          sync: false
-        """.formatted(dfs.uri()));
+        """ + ClicksPipeline.NO_SYNC);
     PipelineSpec spec = SpecLoader.load(specFile);
     DemoEvents events = new DemoEvents(DemoEvents.Config.defaults(Instant.parse("2026-11-20T22:00:00Z"))
         .withEventsPerBatch(500));

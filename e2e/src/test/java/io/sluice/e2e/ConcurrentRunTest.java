@@ -24,18 +24,7 @@ class ConcurrentRunTest {
   void secondRunExitsCleanlyWhileTheFirstHoldsTheLock() throws Exception {
     Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
     Path spec = dir.resolve("p.yaml");
-    Files.writeString(spec, """
-        name: clicks
-        work-dir: %s
-        source:
-          schema: demo.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          record-key: [event_id]
-          ordering-field: updated_at
-          event-time-field: event_time
-        """.formatted(dir.resolve("work")));
+    ClicksPipeline.write(spec, dir.resolve("work").toString(), "", "");
     PipelineSpec s = SpecLoader.load(spec);
     Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
     Files.createDirectories(landing);
@@ -75,20 +64,8 @@ class ConcurrentRunTest {
   void withAHudiLockProviderTheSecondRunIsRefusedThroughThatProvider() throws Exception {
     Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
     Path spec = dir.resolve("p.yaml");
-    Files.writeString(spec, """
-        name: clicks
-        work-dir: %s
-        source:
-          schema: demo.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          record-key: [event_id]
-          ordering-field: updated_at
-          event-time-field: event_time
-        hudi:
-          hoodie.write.lock.provider: org.apache.hudi.client.transaction.lock.FileSystemBasedLockProvider
-        """.formatted(dir.resolve("work")));
+    ClicksPipeline.write(spec, dir.resolve("work").toString(), "",
+        "hudi:\n  hoodie.write.lock.provider: org.apache.hudi.client.transaction.lock.FileSystemBasedLockProvider\n");
     PipelineSpec s = SpecLoader.load(spec);
     Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
     Files.createDirectories(landing);

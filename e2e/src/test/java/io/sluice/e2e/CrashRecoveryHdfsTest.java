@@ -124,28 +124,8 @@ class CrashRecoveryHdfsTest {
   }
 
   static PipelineSpec spec(String name) throws Exception {
-    String yaml = """
-        name: clicks
-        work-dir: %s/work/%s
-        source:
-          landing-dir: %s
-          schema: demo.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          record-key: [event_id]
-          ordering-field: updated_at
-          event-time-field: event_time
-          delete-field: deleted
-        metrics:
-          definitions:
-            - name: by_platform
-              grain: 1h
-              dimensions: [platform, event_type]
-              measures: [count, count_distinct(user_id), p95(latency_ms)]
-        """.formatted(dfs.uri(), name, landing);
-    Path f = local.resolve(name.replace('_', '.') + ".yaml");
-    Files.writeString(f, yaml);
+    Path f = ClicksPipeline.write(local.resolve(name.replace('_', '.') + ".yaml"), dfs.uri() + "/work/" + name,
+        "landing-dir: " + landing, ClicksPipeline.BY_PLATFORM_METRICS);
     return SpecLoader.load(f);
   }
 

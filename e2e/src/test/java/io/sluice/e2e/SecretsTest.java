@@ -45,20 +45,9 @@ class SecretsTest {
       Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
       Path work = dir.resolve("work");
       new DemoEvents(DemoEvents.Config.defaults(Instant.parse("2026-01-05T10:00:00Z")).withEventsPerBatch(300))
-          .writeBatch(0, FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(work + "/landing/secrets"));
+          .writeBatch(0, FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(work + "/landing/clicks"));
       Path spec = dir.resolve("secrets.yaml");
-      Files.writeString(spec, """
-          name: secrets
-          work-dir: %s
-          source:
-            schema: demo.avsc
-            validation:
-              max-future-skew: 3650d
-          table:
-            record-key: [event_id]
-            ordering-field: updated_at
-            event-time-field: event_time
-            delete-field: deleted
+      ClicksPipeline.write(spec, work.toString(), "", """
           metrics:
             definitions:
               - name: by_platform
@@ -77,12 +66,10 @@ class SecretsTest {
                   token-env: SLUICE_TEST_WEBHOOK_TOKEN
                   min-severity: warn
                   retries: 1
-          hive:
-            sync: false
           query:
             url: jdbc:trino://127.0.0.1:9/hive/default
             password-env: SLUICE_TEST_QUERY_PASSWORD
-          """.formatted(work, hook.getAddress().getPort(), URL_SECRET));
+          """.formatted(hook.getAddress().getPort(), URL_SECRET) + ClicksPipeline.NO_SYNC);
       Map<String, String> env = Map.of("SLUICE_TEST_WEBHOOK_TOKEN", TOKEN, "SLUICE_TEST_QUERY_PASSWORD", PASSWORD);
 
       List<Path> outputs = new ArrayList<>();

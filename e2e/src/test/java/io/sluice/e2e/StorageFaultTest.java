@@ -69,30 +69,8 @@ class StorageFaultTest {
   }
 
   static PipelineSpec spec(String name) throws Exception {
-    String yaml = """
-        name: clicks
-        work-dir: %s/work/%s
-        source:
-          landing-dir: %s
-          schema: demo.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          record-key: [event_id]
-          ordering-field: updated_at
-          event-time-field: event_time
-          delete-field: deleted
-        metrics:
-          definitions:
-            - name: by_platform
-              grain: 1h
-              dimensions: [platform, event_type]
-              measures: [count, count_distinct(user_id), p95(latency_ms)]
-        hive:
-          sync: false
-        """.formatted(dfs.uri(), name, landing);
-    Path f = local.resolve(name + ".yaml");
-    Files.writeString(f, yaml);
+    Path f = ClicksPipeline.write(local.resolve(name + ".yaml"), dfs.uri() + "/work/" + name, "landing-dir: " + landing,
+        ClicksPipeline.BY_PLATFORM_METRICS + ClicksPipeline.NO_SYNC);
     return SpecLoader.load(f);
   }
 
