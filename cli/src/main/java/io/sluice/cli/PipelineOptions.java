@@ -28,7 +28,7 @@ final class PipelineOptions {
 
   PipelineSpec load() {
     PipelineSpec spec = SpecLoader.load(pipeline, overrides);
-    io.sluice.core.util.KerberosLogin.loginIfConfigured(spec, HadoopConfs.of(spec));
+    io.sluice.core.util.KerberosLogin.loginIfConfigured(spec);
     return spec;
   }
 
@@ -37,14 +37,10 @@ final class PipelineOptions {
     var conf = HadoopConfs.of(spec);
     var wait = Durations.parse(waitFor);
     // hudi.hoodie.write.lock.provider set: serialise through Hudi's provider (ZooKeeper, metastore, file system).
-    try (AutoCloseable lock = io.sluice.upserts.HudiPipelineLock.configured(spec)
+    try (io.sluice.core.PipelineLease lock = io.sluice.upserts.HudiPipelineLock.configured(spec)
         ? io.sluice.upserts.HudiPipelineLock.acquire(spec, conf, wait)
         : PipelineLock.acquire(spec.workDir(), spec.name(), conf, wait)) {
       return work.get();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new io.sluice.core.SluiceException("cannot release the pipeline lock: " + e.getMessage());
     }
   }
 }

@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
  * lock is stale when its holder is a dead process on this host (so a SIGKILLed run is replaced at
  * once), or when it has not been refreshed for {@link #STALE_AFTER} (holders on other hosts).
  */
-public final class PipelineLock implements AutoCloseable {
+public final class PipelineLock implements PipelineLease {
   /** A lock not refreshed for this long is taken over. */
   public static final Duration STALE_AFTER = Duration.ofSeconds(60);
   private static final Duration HEARTBEAT = Duration.ofSeconds(10);

@@ -22,24 +22,11 @@ class ConcurrentRunTest {
 
   @Test
   void secondRunExitsCleanlyWhileTheFirstHoldsTheLock() throws Exception {
-    Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
     Path spec = dir.resolve("p.yaml");
-    ClicksPipeline.write(spec, dir.resolve("work").toString(), "", "");
-    PipelineSpec s = SpecLoader.load(spec);
-    Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
-    Files.createDirectories(landing);
-    Files.writeString(landing.resolve("a.jsonl"), CrashRecoveryHdfsTest.events(0, 50, 0));
-
-    File marker = dir.resolve("markers").resolve(CrashPoints.UPSERT_WRITTEN).toFile();
     Path logA = dir.resolve("a.log");
-    Process a = SluiceProcess.start(logA, Map.of(CrashPoints.ENV_POINT, CrashPoints.UPSERT_WRITTEN,
-        CrashPoints.ENV_MARKER_DIR, marker.getParent()), "run", "--once", "-p", spec.toString());
+    Process a = startPausedInsideTheBatch(spec, "", logA);
+    PipelineSpec s = SpecLoader.load(spec);
     long pidA = a.pid();
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!marker.exists() && a.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(marker).as(Files.readString(logA)).exists();
 
     Path logB = dir.resolve("b.log");
     assertThat(SluiceProcess.run(logB, Map.of(), "run", "--once", "-p", spec.toString())).isEqualTo(3);
@@ -62,24 +49,10 @@ class ConcurrentRunTest {
 
   @Test
   void withAHudiLockProviderTheSecondRunIsRefusedThroughThatProvider() throws Exception {
-    Files.copy(Path.of(System.getProperty("sluice.repo.root", "..")).resolve("conf/demo.avsc"), dir.resolve("demo.avsc"));
     Path spec = dir.resolve("p.yaml");
-    ClicksPipeline.write(spec, dir.resolve("work").toString(), "",
-        "hudi:\n  hoodie.write.lock.provider: org.apache.hudi.client.transaction.lock.FileSystemBasedLockProvider\n");
-    PipelineSpec s = SpecLoader.load(spec);
-    Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
-    Files.createDirectories(landing);
-    Files.writeString(landing.resolve("a.jsonl"), CrashRecoveryHdfsTest.events(0, 50, 0));
-
-    File marker = dir.resolve("markers").resolve(CrashPoints.UPSERT_WRITTEN).toFile();
-    Path logA = dir.resolve("a.log");
-    Process a = SluiceProcess.start(logA, Map.of(CrashPoints.ENV_POINT, CrashPoints.UPSERT_WRITTEN,
-        CrashPoints.ENV_MARKER_DIR, marker.getParent()), "run", "--once", "-p", spec.toString());
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!marker.exists() && a.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(marker).as(Files.readString(logA)).exists();
+    Process a = startPausedInsideTheBatch(spec,
+        "hudi:\n  hoodie.write.lock.provider: org.apache.hudi.client.transaction.lock.FileSystemBasedLockProvider\n",
+        dir.resolve("a.log"));
     assertThat(dir.resolve("work/locks/clicks.hudi")).exists();
     assertThat(dir.resolve("work/locks/clicks.lock")).doesNotExist();
 
@@ -88,5 +61,22 @@ class ConcurrentRunTest {
     assertThat(Files.readString(logB)).contains("pipeline clicks is locked by another run", "FileSystemBasedLockProvider");
     a.destroyForcibly();
     a.waitFor();
+  }
+
+  /** Writes the spec and one landing file, then starts a run that pauses holding the lock, data files written. */
+  private Process startPausedInsideTheBatch(Path spec, String sections, Path log) throws Exception {
+    ClicksPipeline.write(spec, dir.resolve("work").toString(), "", sections);
+    Path landing = Path.of(java.net.URI.create(SpecLoader.load(spec).source().landingDir()));
+    Files.createDirectories(landing);
+    Files.writeString(landing.resolve("a.jsonl"), CrashRecoveryHdfsTest.events(0, 50, 0));
+    File marker = dir.resolve("markers").resolve(CrashPoints.UPSERT_WRITTEN).toFile();
+    Process a = SluiceProcess.start(log, Map.of(CrashPoints.ENV_POINT, CrashPoints.UPSERT_WRITTEN,
+        CrashPoints.ENV_MARKER_DIR, marker.getParent()), "run", "--once", "-p", spec.toString());
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!marker.exists() && a.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(marker).as(Files.readString(log)).exists();
+    return a;
   }
 }

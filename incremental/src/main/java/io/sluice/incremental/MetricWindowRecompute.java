@@ -79,21 +79,32 @@ public final class MetricWindowRecompute {
     return metrics;
   }
 
-  /** Recomputes the windows touched since the last consumed events instant. */
-  /** True when the events table has commits the metrics have not consumed yet: the next {@link #incremental()} has work. */
-  public boolean behind() {
-    String consumed = metrics.table().latestCommitMetadata(SOURCE_INSTANT_KEY).orElse(null);
-    String latest = new SnapshotReader(events, eventsSchema).latestInstant().orElse(null);
-    return latest != null && !latest.equals(consumed);
+  /** The events instant the metrics last consumed, and the events table's latest; either may be null. */
+  private record Position(String consumed, String latest) {
+    boolean behind() {
+      return latest != null && !latest.equals(consumed);
+    }
   }
 
+  private Position position() {
+    return new Position(metrics.table().latestCommitMetadata(SOURCE_INSTANT_KEY).orElse(null),
+        new SnapshotReader(events, eventsSchema).latestInstant().orElse(null));
+  }
+
+  /** True when the events table has commits the metrics have not consumed yet: the next {@link #incremental()} has work. */
+  public boolean behind() {
+    return position().behind();
+  }
+
+  /** Recomputes the windows touched since the last consumed events instant. */
   public RecomputeReport incremental() {
     Map<String, Long> ms = new LinkedHashMap<>();
     long t = System.nanoTime();
-    String consumed = metrics.table().latestCommitMetadata(SOURCE_INSTANT_KEY).orElse(null);
+    Position at = position();
+    String consumed = at.consumed();
+    String latest = at.latest();
     long prevMax = metrics.table().latestCommitMetadata(MAX_EVENT_TIME_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
-    String latest = new SnapshotReader(events, eventsSchema).latestInstant().orElse(null);
-    if (latest == null || latest.equals(consumed)) {
+    if (!at.behind()) {
       return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
           new ScanMetrics(0, 0, 0, 0), null, ms);
     }

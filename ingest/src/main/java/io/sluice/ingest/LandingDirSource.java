@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * checkpoint.
  */
 public final class LandingDirSource {
+  /** Oldest modification time first, then by path: the order files are ingested and re-read in. */
+  private static final Comparator<LandingFile> ARRIVAL_ORDER =
+      Comparator.comparingLong(LandingFile::modificationTime).thenComparing(LandingFile::path);
+
   private static final Logger LOG = LoggerFactory.getLogger(LandingDirSource.class);
 
   private final SourceSpec source;
@@ -70,7 +74,7 @@ public final class LandingDirSource {
         }
       }
     }
-    fresh.sort(Comparator.comparingLong(LandingFile::modificationTime).thenComparing(LandingFile::path));
+    fresh.sort(ARRIVAL_ORDER);
     List<LandingFile> take = new ArrayList<>();
     long bytes = 0;
     for (LandingFile f : fresh) {
@@ -102,7 +106,7 @@ public final class LandingDirSource {
         out.add(f);
       }
     }
-    out.sort(Comparator.comparingLong(LandingFile::modificationTime).thenComparing(LandingFile::path));
+    out.sort(ARRIVAL_ORDER);
     return out;
   }
 

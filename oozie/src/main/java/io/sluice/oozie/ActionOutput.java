@@ -18,11 +18,6 @@ public final class ActionOutput {
 
   private ActionOutput() {}
 
-  /** True inside an Oozie java action. */
-  public static boolean inOozie() {
-    return System.getProperty(OUTPUT_PROPERTIES) != null;
-  }
-
   /** Writes {@code values} as the action's output properties (Oozie caps them at 2 KB by default). */
   public static void write(Map<String, ?> values) {
     String file = System.getProperty(OUTPUT_PROPERTIES);

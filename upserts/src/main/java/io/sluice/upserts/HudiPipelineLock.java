@@ -19,7 +19,7 @@ import org.apache.hudi.storage.hadoop.HadoopStorageConfiguration;
  * system), every process of the pipeline, on any host, serialises on that lock. Its key is the pipeline's,
  * distinct from any table's lock, so Hudi's own multi-writer locking never waits on it.
  */
-public final class HudiPipelineLock implements AutoCloseable {
+public final class HudiPipelineLock implements io.sluice.core.PipelineLease {
   /** Hudi's key naming the lock provider class. */
   public static final String PROVIDER = "hoodie.write.lock.provider";
 

@@ -185,9 +185,10 @@ public final class MiniBatch {
     int chunk = spec.source().maxFilesPerBatch();
     long in = 0, bad = 0, upserted = 0;
     int commits = 0;
+    EventReader reader = new EventReader(spec, userSchema, conf);
     for (int i = 0; i < files.size(); i += chunk) {
       List<io.sluice.ingest.LandingFile> part = files.subList(i, Math.min(files.size(), i + chunk));
-      IngestResult r = new EventReader(spec, userSchema, conf).read(part);
+      IngestResult r = reader.read(part);
       in += r.recordsIn();
       bad += r.quarantined().size();
       List<GenericRecord> keep = new java.util.ArrayList<>();

@@ -58,8 +58,7 @@ public final class AlertRouter {
 
   private AlertSink create(ChecksSpec.Sink s) {
     return switch (s.type()) {
-      case "jsonl" -> new JsonLinesAlertSink(s.name(), s.path().contains(":") || s.path().startsWith("/")
-          ? s.path() : spec.workDir() + "/" + s.path(), conf);
+      case "jsonl" -> new JsonLinesAlertSink(s.name(), s.resolvedPath(spec.workDir()), conf);
       case "webhook" -> new WebhookAlertSink(s.name(), s.url(),
           s.tokenEnv() == null ? null : System.getenv(s.tokenEnv()), s.retries(), Duration.ofMillis(500));
       default -> new LogAlertSink(s.name());

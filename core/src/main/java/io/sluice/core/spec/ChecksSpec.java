@@ -143,5 +143,10 @@ public record ChecksSpec(
       checks = checks == null ? List.of() : List.copyOf(checks);
       retries = retries == null ? 4 : retries;
     }
+
+    /** The {@code jsonl} file as a URI: {@code path} itself when absolute or a URI, else under {@code workDir}. */
+    public String resolvedPath(String workDir) {
+      return path.contains(":") || path.startsWith("/") ? path : workDir + "/" + path;
+    }
   }
 }

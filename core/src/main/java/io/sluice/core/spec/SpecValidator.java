@@ -309,8 +309,7 @@ final class SpecValidator {
     paths.put("table.base-path", spec.table().basePath());
     for (ChecksSpec.Sink s : spec.checks().alerts().sinks()) {
       if (s.path() != null) {
-        paths.put("checks.alerts.sinks." + s.name() + ".path",
-            s.path().contains(":") || s.path().startsWith("/") ? s.path() : spec.workDir() + "/" + s.path());
+        paths.put("checks.alerts.sinks." + s.name() + ".path", s.resolvedPath(spec.workDir()));
       }
     }
     paths.forEach((key, p) -> {

@@ -24,6 +24,13 @@ public final class KerberosLogin {
    * Logs in when the spec names a principal; does nothing otherwise. Fails with the principal and keytab
    * named when the keytab is missing or does not hold the principal's keys.
    */
+  public static void loginIfConfigured(PipelineSpec spec) {
+    if (spec.security().kerberos()) {
+      loginIfConfigured(spec, HadoopConfs.of(spec));
+    }
+  }
+
+  /** As {@link #loginIfConfigured(PipelineSpec)}, with the pipeline's Hadoop configuration already built. */
   public static void loginIfConfigured(PipelineSpec spec, Configuration conf) {
     SecuritySpec s = spec.security();
     if (!s.kerberos()) {
