@@ -6,22 +6,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** Formatting shared by findings: windows and numbers as a person reads them. */
-final class Windows {
+public final class Windows {
   private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
   private Windows() {}
 
-  static String describe(long start, long size) {
+  public static String describe(long start, long size) {
     return "window " + DAY_TIME.format(Instant.ofEpochMilli(start)) + "–" + TIME.format(Instant.ofEpochMilli(start + size))
         + " UTC";
   }
 
-  static String day(long millis) {
+  public static String day(long millis) {
     return DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(millis));
   }
 
-  static String number(double v) {
+  public static String number(double v) {
     if (Double.isNaN(v)) {
       return "n/a";
     }
@@ -32,7 +32,7 @@ final class Windows {
     return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 1 ? "%.2f" : "%.4g", v);
   }
 
-  static String percent(double share) {
+  public static String percent(double share) {
     return String.format(Locale.ROOT, share < 0.01 ? "%.2f%%" : "%.1f%%", 100 * share);
   }
 }

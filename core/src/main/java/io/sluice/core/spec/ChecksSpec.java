@@ -15,6 +15,7 @@ import java.util.List;
  * @param segments dimension values that vanish or collapse
  * @param quality per-column checks on the changed records
  * @param anomaly anomaly detection on every metric series
+ * @param records record-level outlier scoring of the changed events with a random cut forest
  * @param alerts where findings go
  */
 public record ChecksSpec(
@@ -25,9 +26,10 @@ public record ChecksSpec(
     @JsonProperty("segments") Segments segments,
     @JsonProperty("quality") Quality quality,
     @JsonProperty("anomaly") Anomaly anomaly,
+    @JsonProperty("records") Records records,
     @JsonProperty("alerts") Alerts alerts) {
 
-  public static final ChecksSpec DEFAULTS = new ChecksSpec(null, null, null, null, null, null, null, null);
+  public static final ChecksSpec DEFAULTS = new ChecksSpec(null, null, null, null, null, null, null, null, null);
 
   public ChecksSpec {
     enabled = enabled == null || enabled;
@@ -37,6 +39,8 @@ public record ChecksSpec(
     segments = segments == null ? new Segments(null, null) : segments;
     quality = quality == null ? new Quality(null, null, null, null, null, null) : quality;
     anomaly = anomaly == null ? new Anomaly(null, null, null, null) : anomaly;
+    records = records == null ? new Records(null, null, null, null, null, null, null, null, null, null, null, null)
+        : records;
     alerts = alerts == null ? new Alerts(null, null) : alerts;
   }
 
@@ -104,6 +108,49 @@ public record ChecksSpec(
       replay = replay == null ? Duration.ofDays(3) : replay;
       sensitivity = sensitivity == null ? 0.5 : sensitivity;
       measures = measures == null ? List.of() : List.copyOf(measures);
+    }
+  }
+
+  /**
+   * Record-level outlier scoring: each run scores the changed events with a random cut forest, then
+   * updates the forest with them; a daily retrain may replace it. Off by default because it costs
+   * about as much as the rest of the checks together.
+   *
+   * @param enabled score records; default false
+   * @param numeric numeric feature columns; default every numeric user field except key, ordering and time
+   * @param categorical categorical feature columns; default every string, enum and boolean user field
+   *     except the key, the entity and the delete flag
+   * @param entity column whose records-per-hour within a run is a feature, so bursts from one entity
+   *     stand out; default none
+   * @param timeOfDay event hour as a (cyclic) feature; default true
+   * @param threshold records scoring at least this (in [0, 1]) are findings; default 0.75
+   * @param critical a window with a record scoring at least this is critical; default 0.85
+   * @param trees trees in the forest; default 50
+   * @param sampleSize points each tree keeps; default 1024 (512 separated injected outliers from clean
+   *     records by a hair, 1024 with a margin, at 1.6x the cost)
+   * @param top records named in each finding; default 5
+   * @param retrainDays the daily retrain samples this many recent days; default 7
+   * @param retrainSample records the retrain samples; default 50000
+   */
+  public record Records(@JsonProperty("enabled") Boolean enabled, @JsonProperty("numeric") List<String> numeric,
+                        @JsonProperty("categorical") List<String> categorical,
+                        @JsonProperty("entity") String entity, @JsonProperty("time-of-day") Boolean timeOfDay,
+                        @JsonProperty("threshold") Double threshold, @JsonProperty("critical") Double critical,
+                        @JsonProperty("trees") Integer trees, @JsonProperty("sample-size") Integer sampleSize,
+                        @JsonProperty("top") Integer top, @JsonProperty("retrain-days") Integer retrainDays,
+                        @JsonProperty("retrain-sample") Integer retrainSample) {
+    public Records {
+      enabled = enabled != null && enabled;
+      numeric = numeric == null ? null : List.copyOf(numeric);
+      categorical = categorical == null ? null : List.copyOf(categorical);
+      timeOfDay = timeOfDay == null || timeOfDay;
+      threshold = threshold == null ? 0.75 : threshold;
+      critical = critical == null ? 0.85 : critical;
+      trees = trees == null ? 50 : trees;
+      sampleSize = sampleSize == null ? 1024 : sampleSize;
+      top = top == null ? 5 : top;
+      retrainDays = retrainDays == null ? 7 : retrainDays;
+      retrainSample = retrainSample == null ? 50_000 : retrainSample;
     }
   }
 

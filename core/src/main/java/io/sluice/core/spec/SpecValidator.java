@@ -248,6 +248,7 @@ final class SpecValidator {
         fail("checks.quality.columns[" + i + "]", "'" + col + "' is not a schema field", "list fields of the source schema");
       }
     }
+    checkRecords(schema, c.records());
     for (int i = 0; i < c.alerts().sinks().size(); i++) {
       ChecksSpec.Sink k = c.alerts().sinks().get(i);
       String at = "checks.alerts.sinks[" + i + "]";
@@ -264,6 +265,42 @@ final class SpecValidator {
       if (k.retries() < 1) {
         fail(at + ".retries", "retries must be at least 1", "attempts per alert, e.g. 4");
       }
+    }
+  }
+
+  private static final Set<Schema.Type> NUMERIC = EnumSet.of(Schema.Type.INT, Schema.Type.LONG, Schema.Type.FLOAT,
+      Schema.Type.DOUBLE);
+  private static final Set<Schema.Type> CATEGORICAL = EnumSet.of(Schema.Type.STRING, Schema.Type.ENUM,
+      Schema.Type.BOOLEAN, Schema.Type.INT, Schema.Type.LONG);
+
+  private void checkRecords(Schema schema, ChecksSpec.Records r) {
+    String at = "checks.records";
+    if (r.numeric() != null) {
+      for (int i = 0; i < r.numeric().size(); i++) {
+        requireField(schema, r.numeric().get(i), at + ".numeric[" + i + "]", NUMERIC);
+      }
+    }
+    if (r.categorical() != null) {
+      for (int i = 0; i < r.categorical().size(); i++) {
+        requireField(schema, r.categorical().get(i), at + ".categorical[" + i + "]", CATEGORICAL);
+      }
+    }
+    if (r.entity() != null) {
+      requireField(schema, r.entity(), at + ".entity", CATEGORICAL);
+    }
+    if (!(r.threshold() > 0 && r.threshold() < 1) || !(r.critical() >= r.threshold() && r.critical() <= 1)) {
+      fail(at + ".threshold", "need 0 < threshold < 1 and threshold <= critical <= 1, got " + r.threshold() + " and "
+          + r.critical(), "defaults are threshold 0.75, critical 0.85");
+    }
+    if (r.trees() < 1 || r.trees() > 1000) {
+      fail(at + ".trees", "trees must be in [1, 1000], got " + r.trees(), "50 is the default");
+    }
+    if (r.sampleSize() < 16 || r.sampleSize() > 4096) {
+      fail(at + ".sample-size", "sample-size must be in [16, 4096], got " + r.sampleSize(), "1024 is the default");
+    }
+    if (r.retrainDays() < 1 || r.retrainSample() < 1000 || r.top() < 1) {
+      fail(at + ".retrain-days", "retrain-days and top must be at least 1 and retrain-sample at least 1000",
+          "defaults are 7 days, 50000 records, top 5");
     }
   }
 

@@ -1,0 +1,150 @@
+package io.sluice.checks.records;
+
+import io.sluice.core.spec.ChecksSpec;
+import io.sluice.core.spec.EventSchemas;
+import io.sluice.core.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.LogicalType;
+import org.apache.avro.Schema;
+
+/**
+ * Records to score, in a stable order (by key), with their entity's records per hour counted over
+ * the batch itself. One batch is what one checks run read as changed, or a range read on demand.
+ */
+public final class RecordBatch {
+  /** One event: its record key, event time and field values. */
+  public record Event(String key, long eventTime, Map<String, Object> values) {}
+
+  /** A scored event; {@code why} (top contributing columns and their shares) is filled for the top ones. */
+  public record Scored(String key, long eventTime, double score, Map<String, Double> why, Map<String, Object> values) {
+    Scored explained(Map<String, Double> w) {
+      return new Scored(key, eventTime, score, w, values);
+    }
+  }
+
+  private final List<Event> events;
+  private final String entity;
+  private final Map<String, Long> entityHours = new HashMap<>();
+
+  public RecordBatch(List<Event> events, String entity) {
+    this.events = new ArrayList<>(events);
+    this.events.sort(Comparator.comparing(Event::key));
+    this.entity = entity;
+    if (entity != null) {
+      for (Event e : this.events) {
+        entityHours.merge(entityHour(e), 1L, Long::sum);
+      }
+    }
+  }
+
+  public List<Event> events() {
+    return events;
+  }
+
+  public int size() {
+    return events.size();
+  }
+
+  /** Records of {@code e}'s entity in {@code e}'s event hour, within this batch. */
+  public long entityCount(Event e) {
+    return entity == null ? 0 : entityHours.getOrDefault(entityHour(e), 0L);
+  }
+
+  private String entityHour(Event e) {
+    return e.values().get(entity) + "@" + Math.floorDiv(e.eventTime(), 3_600_000L);
+  }
+
+  /** Feature vectors of every event, in order. */
+  public double[][] vectors(RecordFeatures f) {
+    double[][] v = new double[events.size()][];
+    for (int i = 0; i < v.length; i++) {
+      Event e = events.get(i);
+      v[i] = f.vector(e.values(), entityCount(e), e.eventTime());
+    }
+    return v;
+  }
+
+  /** Fits feature encodings on this batch. */
+  public RecordFeatures fit(RecordFeatures.Columns cols) {
+    Map<Map<String, Object>, Event> byValues = new java.util.IdentityHashMap<>();
+    events.forEach(e -> byValues.put(e.values(), e));
+    return RecordFeatures.fit(cols, events.stream().map(Event::values).toList(), v -> entityCount(byValues.get(v)));
+  }
+
+  /**
+   * Scores every event with {@code model} (nothing when it is not ready yet), explains the {@code top}
+   * highest, then lets the model learn the whole batch in order. Returns the scored events, highest first.
+   */
+  public List<Scored> scoreThenLearn(RecordModel model, int top, boolean learn) {
+    double[][] v = vectors(model.features());
+    List<Scored> out = new ArrayList<>(events.size());
+    boolean ready = model.ready();
+    for (int i = 0; i < v.length; i++) {
+      Event e = events.get(i);
+      out.add(new Scored(e.key(), e.eventTime(), ready ? model.score(v[i]) : 0, Map.of(), e.values()));
+    }
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      index.put(events.get(i).key(), i);
+    }
+    out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparing(Scored::key));
+    for (int i = 0; i < Math.min(top, out.size()) && ready; i++) {
+      Scored s = out.get(i);
+      out.set(i, s.explained(model.features().bySource(model.attribution(v[index.get(s.key())]))));
+    }
+    if (learn) {
+      for (double[] x : v) {
+        model.update(x);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The feature columns of a pipeline: configured, else numeric and categorical user fields except
+   * the record key, ordering field, event time, delete flag, entity and time-typed fields.
+   */
+  public static RecordFeatures.Columns columns(PipelineSpec spec, Schema user) {
+    ChecksSpec.Records r = spec.checks().records();
+    Set<String> skip = new HashSet<>(spec.table().recordKey());
+    skip.add(spec.table().eventTimeField());
+    skip.add(spec.table().orderingField());
+    if (spec.table().deleteField() != null) {
+      skip.add(spec.table().deleteField());
+    }
+    if (r.entity() != null) {
+      skip.add(r.entity());
+    }
+    List<String> numeric = new ArrayList<>();
+    List<String> categorical = new ArrayList<>();
+    for (Schema.Field f : user.getFields()) {
+      Schema s = EventSchemas.nonNull(f.schema());
+      LogicalType lt = s.getLogicalType();
+      if (skip.contains(f.name()) || lt != null) {
+        continue;
+      }
+      switch (s.getType()) {
+        case INT, LONG, FLOAT, DOUBLE -> numeric.add(f.name());
+        case STRING, ENUM, BOOLEAN -> categorical.add(f.name());
+        default -> { }
+      }
+    }
+    return new RecordFeatures.Columns(r.numeric() != null ? r.numeric() : numeric,
+        r.categorical() != null ? r.categorical() : categorical, r.entity(), spec.table().eventTimeField(),
+        r.timeOfDay());
+  }
+
+  /** Values of the columns named in {@code why}, for messages. */
+  static Map<String, Object> shown(Scored s, int n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    s.why().keySet().stream().limit(n).forEach(c -> m.put(c, s.values().get(c)));
+    return m;
+  }
+}
