@@ -11,12 +11,15 @@ import java.util.Map;
  * @param nothingNew no new metrics or events since the last run: only the freshness gate ran
  * @param results every finding, passed ones included
  * @param series the metric series the anomaly check scored, for reports
+ * @param records what record scoring saw this run (score histogram, top records), or null
  * @param alertsSent alerts delivered (after throttling), per sink
  * @param resultsInstant the check-results commit, or null if nothing was written
  * @param stageMillis timings
  */
 public record ChecksReport(String runId, boolean nothingNew, List<CheckResult> results,
-                           @JsonIgnore List<MetricAnomalyCheck.ScoredSeries> series, Map<String, Integer> alertsSent,
+                           @JsonIgnore List<MetricAnomalyCheck.ScoredSeries> series,
+                           @JsonIgnore io.sluice.checks.records.RecordOutlierCheck.Summary records,
+                           Map<String, Integer> alertsSent,
                            String resultsInstant, Map<String, Long> stageMillis) {
 
   public long count(Severity s) {

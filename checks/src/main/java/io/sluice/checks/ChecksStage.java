@@ -1,6 +1,10 @@
 package io.sluice.checks;
 
 import io.sluice.checks.alerts.AlertRouter;
+import io.sluice.checks.records.RecordBatch;
+import io.sluice.checks.records.RecordModel;
+import io.sluice.checks.records.RecordModelStore;
+import io.sluice.checks.records.RecordOutlierCheck;
 import io.sluice.core.SluiceException;
 import io.sluice.core.spec.ChecksSpec;
 import io.sluice.core.spec.EventSchemas;
@@ -114,9 +118,17 @@ public final class ChecksStage {
     }
     ProfileStore.State profiles = null;
     ProfileStore store = new ProfileStore(spec.checksStateDir(), conf);
+    RecordOutlierCheck.Summary records = null;
     if (newEvents) {
-      profiles = checkEvents(ctx, store, lastEvents, eventsUntil, lastWm);
+      ChangeSet[] changes = new ChangeSet[1];
+      profiles = checkEvents(ctx, store, lastEvents, eventsUntil, lastWm, changes);
       t = StageTimes.lap(ms, "events", t);
+      if (spec.checks().records().enabled() && changes[0] != null) {
+        // The model as of this run's end is saved before the results commit: a rerun of the same
+        // range starts again from the model as of its start and overwrites it identically.
+        records = scoreRecords(ctx, changes[0], lastEvents, eventsUntil);
+        t = StageTimes.lap(ms, "records", t);
+      }
     }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(EVENTS_INSTANT_KEY, eventsUntil == null ? "" : eventsUntil);
@@ -131,7 +143,7 @@ public final class ChecksStage {
     Map<String, Integer> sent = new AlertRouter(spec, conf, clock).route(ctx.results());
     StageTimes.lap(ms, "alerts", t);
     ChecksReport r = new ChecksReport(ctx.runId(), !newMetrics && !newEvents, List.copyOf(ctx.results()), series,
-        sent, c.instant(), ms);
+        records, sent, c.instant(), ms);
     LOG.info("{}: checks run {}: {} findings ({} critical, {} warn), alerts {}, ms {}", spec.name(), r.runId(),
         r.results().size(), r.count(Severity.CRITICAL), r.count(Severity.WARN), sent, ms);
     return r;
@@ -210,7 +222,35 @@ public final class ChecksStage {
     return null;
   }
 
-  private ProfileStore.State checkEvents(CheckContext ctx, ProfileStore store, String since, String until, long lastWm) {
+  /** Scores the changed records with the model as of {@code since}, then saves it as of {@code until}. */
+  private RecordOutlierCheck.Summary scoreRecords(CheckContext ctx, ChangeSet ec, String since, String until) {
+    ChecksSpec.Records cfg = spec.checks().records();
+    String eventTime = spec.table().eventTimeField();
+    List<RecordBatch.Event> evs = new ArrayList<>();
+    for (Change ch : ec.changes()) {
+      if (ch.after() != null) {
+        RecordView v = new RecordView(ch.after());
+        evs.add(new RecordBatch.Event(ch.key(), EventSchemas.eventTimeMillis(eventsSchema, eventTime, v.get(eventTime)), v));
+      }
+    }
+    if (evs.isEmpty()) {
+      return null;
+    }
+    RecordBatch batch = new RecordBatch(evs, cfg.entity());
+    RecordModelStore models = new RecordModelStore(spec.checksStateDir(), conf);
+    RecordModel model = models.asOf(since).orElseGet(() -> RecordModel.fresh(
+        batch.fit(RecordBatch.columns(spec, userSchema)), cfg, 0, RecordModel.Origin.ONLINE));
+    List<RecordBatch.Scored> scored = batch.scoreThenLearn(model, cfg.top(), true);
+    RecordOutlierCheck.Summary summary = new RecordOutlierCheck(cfg).judge(ctx, spec.table().name(), model, scored);
+    RecordModel next = model.seenThrough(until);
+    models.save(next);
+    models.saveSummary(summary);
+    LOG.info("{}: record model {} saved (fingerprint {})", spec.name(), next, next.fingerprint().substring(0, 12));
+    return summary;
+  }
+
+  private ProfileStore.State checkEvents(CheckContext ctx, ProfileStore store, String since, String until, long lastWm,
+                                         ChangeSet[] changes) {
     String table = spec.table().name();
     BatchDeliveryCheck delivery = new BatchDeliveryCheck();
     BatchDeliveryCheck.Delivered delivered = new BatchDeliveryCheck.Delivered();
@@ -224,6 +264,7 @@ public final class ChecksStage {
       delivery.drift(ctx, table, delivered);
       return null;
     }
+    changes[0] = ec;
     List<String> columns = profiledColumns();
     String eventTime = spec.table().eventTimeField();
     long lateSize = volumeMetric() == null ? 3_600_000L : volumeMetric().grain().size().toMillis();

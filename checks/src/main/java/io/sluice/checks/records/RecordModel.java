@@ -40,8 +40,12 @@ public final class RecordModel {
     this.origin = origin;
   }
 
-  /** An empty forest over {@code features}. */
+  /** Seed of new forests; loaded ones derive theirs from it and their update count. */
+  static final long SEED = 0x5EED5L;
+
+  /** An empty forest over {@code features}; {@code seed} 0 means the default seed. */
   public static RecordModel fresh(RecordFeatures features, ChecksSpec.Records cfg, long seed, Origin origin) {
+    seed = seed == 0 ? SEED : seed;
     RandomCutForest f = RandomCutForest.builder().dimensions(features.dimensions()).numberOfTrees(cfg.trees())
         .sampleSize(cfg.sampleSize()).randomSeed(seed).parallelExecutionEnabled(false).build();
     return new RecordModel(features, f, null, origin);
@@ -127,21 +131,30 @@ public final class RecordModel {
     out.write(toBytes());
   }
 
-  /** Reads a stored model; its future updates draw randomness from a seed derived from its instant. */
+  /**
+   * Reads a stored model. Its future updates draw randomness from a seed derived from the records it
+   * has learnt, not from instants or clocks, so equal histories give equal models in any pipeline.
+   */
   public static RecordModel read(InputStream in) throws IOException {
     Stored s = JSON.readValue(in, Stored.class);
     if (s.format() != 1) {
       throw new IOException("unknown record model format " + s.format());
     }
-    long seed = s.seenInstant() == null ? 0 : s.seenInstant().hashCode();
+    long seed = SEED ^ s.forest().getTotalUpdates() * 0x9E3779B97F4A7C15L;
     return new RecordModel(s.features(), mapper().toModel(s.forest(), seed), s.seenInstant(), s.origin());
   }
 
-  /** SHA-256 of the stored form: equal fingerprints mean equal future scores. */
+  /**
+   * SHA-256 of the features and forest, i.e. of everything that decides future scores and updates
+   * (not the instant or origin labels): equal fingerprints mean equal models.
+   */
   public String fingerprint() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(toBytes()));
-    } catch (NoSuchAlgorithmException e) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(JSON.writeValueAsBytes(features));
+      d.update(JSON.writeValueAsBytes(mapper().toState(forest)));
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException | IOException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -111,6 +111,26 @@ public final class RecordModelStore {
     }
   }
 
+  /** Keeps the last run's summary for reports. */
+  public void saveSummary(RecordOutlierCheck.Summary summary) {
+    Path f = new Path(dir, "last-run.json");
+    try {
+      StateFile.write(f, conf, out -> RecordModel.JSON.writeValue(out, summary));
+    } catch (IOException e) {
+      throw new SluiceException("cannot save " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The last run's summary, if any run scored records. */
+  public Optional<RecordOutlierCheck.Summary> lastSummary() {
+    Path f = new Path(dir, "last-run.json");
+    try {
+      return StateFile.read(f, conf, in -> RecordModel.JSON.readValue(in, RecordOutlierCheck.Summary.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   private Path file(String instant) {
     return new Path(dir, PREFIX + instant + SUFFIX);
   }

@@ -1,0 +1,135 @@
+package io.sluice.checks.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.checks.ChecksReport;
+import io.sluice.checks.ChecksStage;
+import io.sluice.core.CrashPoints;
+import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.spec.SpecLoader;
+import io.sluice.core.util.HadoopConfs;
+import io.sluice.incremental.MetricWindowRecompute;
+import io.sluice.upserts.MiniBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rerun safety of the record model through the real pipeline (ingest, Hudi upsert, metrics,
+ * checks): a checks run that dies after writing its results but before committing them is rerun,
+ * and every persisted model version must be byte-identical (same fingerprint) to a crash-free twin
+ * pipeline's, so the rerun neither trained twice nor skipped a batch.
+ */
+class RecordModelRerunTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long DAY0 = 1_790_000_000_000L / 86_400_000L * 86_400_000L;
+
+  @TempDir static Path dir;
+
+  /** One pipeline with record scoring on, fed hour by hour. */
+  private static final class Pipeline {
+    final PipelineSpec spec;
+    final Configuration conf;
+    final Path landing;
+    int file;
+
+    Pipeline(String name) throws Exception {
+      Path schema = Path.of(System.getProperty("sluice.repo.root"), "conf", "demo.avsc");
+      String yaml = """
+          name: %s
+          work-dir: %s
+          source: {format: jsonl, schema: %s}
+          table: {name: %s_events, record-key: [event_id], ordering-field: updated_at, event-time-field: event_time,
+                  delete-field: deleted}
+          hive: {sync: false}
+          metrics:
+            definitions:
+              - {name: by_platform, grain: 1h, dimensions: [platform], measures: [count]}
+          checks:
+            records: {enabled: true, entity: user_id, trees: 20, sample-size: 256}
+            alerts: {sinks: [{type: jsonl, path: alerts.jsonl, min-severity: critical}]}
+          """.formatted(name, dir.resolve(name), schema, name);
+      Path specFile = dir.resolve(name + ".yaml");
+      Files.writeString(specFile, yaml);
+      spec = SpecLoader.load(specFile);
+      conf = HadoopConfs.of(spec);
+      landing = Path.of(java.net.URI.create(spec.source().landingDir()));
+      Files.createDirectories(landing);
+    }
+
+    void land(SyntheticEvents.Batch b) throws Exception {
+      List<String> lines = new ArrayList<>();
+      for (RecordBatch.Event e : b.events()) {
+        Map<String, Object> m = new LinkedHashMap<>(e.values());
+        m.put("event_id", e.key());
+        m.put("updated_at", e.eventTime());
+        m.put("deleted", false);
+        lines.add(JSON.writeValueAsString(m));
+      }
+      Files.write(landing.resolve(String.format("f-%04d.jsonl", file++)), lines);
+    }
+
+    ChecksReport batch() {
+      new MiniBatch(spec, conf).runOnce();
+      new MetricWindowRecompute(spec, conf).incremental();
+      return new ChecksStage(spec, conf).run();
+    }
+
+    Map<String, String> fingerprints() {
+      RecordModelStore store = new RecordModelStore(spec.checksStateDir(), conf);
+      Map<String, String> out = new LinkedHashMap<>();
+      List<String> versions = store.versions();
+      for (int i = 0; i < versions.size(); i++) {
+        out.put("v" + i, store.load(versions.get(i)).fingerprint());
+      }
+      return out;
+    }
+  }
+
+  @AfterEach
+  void clearHook() {
+    CrashPoints.onReach(null);
+  }
+
+  @Test
+  void aRerunAfterACrashLeavesTheSameModelAsACrashFreeRun() throws Exception {
+    Pipeline clean = new Pipeline("clean");
+    Pipeline crashed = new Pipeline("crashed");
+    SyntheticEvents genA = new SyntheticEvents(5);
+    SyntheticEvents genB = new SyntheticEvents(5);
+    for (int h = 0; h < 4; h++) {
+      SyntheticEvents.Outlier kind = h == 3 ? SyntheticEvents.Outlier.EXTREME : SyntheticEvents.Outlier.NONE;
+      clean.land(genA.batch(DAY0 + h * 3_600_000L, 600, kind, 5));
+      crashed.land(genB.batch(DAY0 + h * 3_600_000L, 600, kind, 5));
+      ChecksReport a = clean.batch();
+      if (h == 2 || h == 3) {
+        CrashPoints.onReach(p -> {
+          if (p.equals(CrashPoints.CHECKS_WRITTEN)) {
+            throw new IllegalStateException("simulated kill at " + p);
+          }
+        });
+        assertThatThrownBy(crashed::batch).hasStackTraceContaining("simulated kill");
+        CrashPoints.onReach(null);
+        ChecksReport rerun = new ChecksStage(crashed.spec, crashed.conf).run();
+        assertThat(rerun.records().scored()).isEqualTo(a.records().scored());
+        assertThat(rerun.records().flagged()).isEqualTo(a.records().flagged());
+      } else {
+        crashed.batch();
+      }
+    }
+    Map<String, String> fa = clean.fingerprints();
+    assertThat(fa).hasSize(4);
+    assertThat(crashed.fingerprints()).isEqualTo(fa);
+    RecordModel last = new RecordModelStore(clean.spec.checksStateDir(), clean.conf).latest().orElseThrow();
+    assertThat(last.updates()).as("each batch learnt exactly once").isEqualTo(4 * 600 + 5);
+  }
+}
