@@ -4,13 +4,14 @@ import io.sluice.checks.CheckResult;
 import io.sluice.checks.ChecksReport;
 import io.sluice.checks.ChecksStage;
 import io.sluice.checks.Severity;
+import io.sluice.checks.records.RecordRetrain;
 import io.sluice.core.util.HadoopConfs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "checks", mixinStandardHelpOptions = true,
+@Command(name = "checks", mixinStandardHelpOptions = true, subcommands = ChecksCommand.Retrain.class,
     description = {"Run the completeness, quality and anomaly checks on what changed since the last checks run,",
         "write the findings to <pipeline>_check_results and send alerts. With --json, prints one finding per line.",
         "Exit code 0 when nothing failed at --fail-on or above, 4 otherwise."})
@@ -36,5 +37,29 @@ final class ChecksCommand implements Callable<Integer> {
       return 0;
     }
     return r.failures().stream().anyMatch(f -> f.level().atLeast(Severity.of(failOn))) ? 4 : 0;
+  }
+
+  @Command(name = "retrain", mixinStandardHelpOptions = true,
+      description = {"The daily batch retrain of the record model: a fresh forest learns a sample of the last",
+          "checks.records.retrain-days days and replaces the online model only if it is at least as good on a",
+          "held-out slice. Both models' figures are printed (and logged)."})
+  static final class Retrain implements Callable<Integer> {
+    @Mixin PipelineOptions opts;
+
+    @Override
+    public Integer call() {
+      var spec = opts.load();
+      RecordRetrain.Outcome o = opts.locked(spec,
+          () -> new RecordRetrain(spec, HadoopConfs.of(spec), java.time.Clock.systemUTC()).run());
+      if (opts.json) {
+        Output.json(System.out, o);
+      } else {
+        System.out.printf(java.util.Locale.ROOT, "%s: record model retrain on %d sampled events (%d held out):"
+                + " online AUC %.4f, retrained AUC %.4f -> %s (fingerprint %s)%n", spec.name(), o.sampled(), o.heldOut(),
+            o.onlineAuc(), o.retrainedAuc(), o.replaced() ? "retrained model in force" : "online model kept",
+            o.fingerprint().substring(0, 12));
+      }
+      return 0;
+    }
   }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         BackfillCommand.class,
         ChecksCommand.class,
         ScoreCommand.class,
+        ScoreRecordsCommand.class,
         ReportCommand.class,
         DdlCommand.class,
         SyncCommand.class,

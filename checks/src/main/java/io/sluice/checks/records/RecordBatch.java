@@ -31,17 +31,28 @@ public final class RecordBatch {
 
   private final List<Event> events;
   private final String entity;
-  private final Map<String, Long> entityHours = new HashMap<>();
+  private final Map<String, Long> entityHours;
 
+  /** A batch whose entity counts are taken over {@code events} themselves. */
   public RecordBatch(List<Event> events, String entity) {
+    this(events, entity, countEntityHours(events, entity));
+  }
+
+  /** A batch whose entity counts were taken over more data than it holds (a sample of it). */
+  RecordBatch(List<Event> events, String entity, Map<String, Long> entityHours) {
     this.events = new ArrayList<>(events);
     this.events.sort(Comparator.comparing(Event::key));
     this.entity = entity;
+    this.entityHours = entityHours;
+  }
+
+  /** Records per (entity value, event hour) among {@code events}. */
+  static Map<String, Long> countEntityHours(List<Event> events, String entity) {
+    Map<String, Long> m = new HashMap<>();
     if (entity != null) {
-      for (Event e : this.events) {
-        entityHours.merge(entityHour(e), 1L, Long::sum);
-      }
+      events.forEach(e -> m.merge(entityHour(entity, e), 1L, Long::sum));
     }
+    return m;
   }
 
   public List<Event> events() {
@@ -58,17 +69,31 @@ public final class RecordBatch {
   }
 
   private String entityHour(Event e) {
+    return entityHour(entity, e);
+  }
+
+  static String entityHour(String entity, Event e) {
     return e.values().get(entity) + "@" + Math.floorDiv(e.eventTime(), 3_600_000L);
   }
 
   /** Feature vectors of every event, in order. */
   public double[][] vectors(RecordFeatures f) {
-    double[][] v = new double[events.size()][];
+    return vectorsInOrder(events, f);
+  }
+
+  /** Feature vectors of {@code es} (events of this batch) in the order given. */
+  double[][] vectorsInOrder(List<Event> es, RecordFeatures f) {
+    double[][] v = new double[es.size()][];
     for (int i = 0; i < v.length; i++) {
-      Event e = events.get(i);
+      Event e = es.get(i);
       v[i] = f.vector(e.values(), entityCount(e), e.eventTime());
     }
     return v;
+  }
+
+  /** The counts per (entity, hour) this batch uses. */
+  Map<String, Long> entityCounts() {
+    return entityHours;
   }
 
   /** Fits feature encodings on this batch. */

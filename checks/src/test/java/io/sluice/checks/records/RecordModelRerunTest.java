@@ -131,5 +131,22 @@ class RecordModelRerunTest {
     assertThat(crashed.fingerprints()).isEqualTo(fa);
     RecordModel last = new RecordModelStore(clean.spec.checksStateDir(), clean.conf).latest().orElseThrow();
     assertThat(last.updates()).as("each batch learnt exactly once").isEqualTo(4 * 600 + 5);
+
+    // The daily retrain files its model under the instant the checks consumed, where the next run finds it.
+    RecordRetrain.Outcome o = new RecordRetrain(clean.spec, clean.conf,
+        java.time.Clock.fixed(java.time.Instant.ofEpochMilli(DAY0 + 5 * 3_600_000L), java.time.ZoneOffset.UTC)).run();
+    assertThat(o.sampled()).isEqualTo(4 * 600 + 5);
+    assertThat(o.heldOut()).isBetween(450, 520);
+    assertThat(o.onlineAuc()).isBetween(0.5, 1.0);
+    assertThat(o.retrainedAuc()).isBetween(0.5, 1.0);
+    RecordModelStore store = new RecordModelStore(clean.spec.checksStateDir(), clean.conf);
+    assertThat(o.version()).isEqualTo(store.versions().get(store.versions().size() - 1));
+    RecordModel inForce = store.latest().orElseThrow();
+    assertThat(inForce.fingerprint()).isEqualTo(o.fingerprint());
+    assertThat(inForce.origin()).isEqualTo(o.replaced() ? RecordModel.Origin.RETRAIN : RecordModel.Origin.ONLINE);
+    clean.land(genA.batch(DAY0 + 4 * 3_600_000L, 600, SyntheticEvents.Outlier.COMBINATION, 5));
+    ChecksReport after = clean.batch();
+    assertThat(after.records().scored()).isEqualTo(605);
+    assertThat(after.records().top().subList(0, 5)).allMatch(r -> r.score() >= 0.6);
   }
 }
