@@ -218,6 +218,13 @@ final class DemoCommand implements Callable<Integer> {
         .write(work.resolve("report.html"), 2, clock);
     summary.put("report", report.file().toString());
     summary.put("check_findings", findings);
+    var models = new io.sluice.checks.records.RecordModelStore(spec.checksStateDir(), conf);
+    var recordModel = spec.checks().records().enabled() ? models.latest().orElse(null) : null;
+    var recordRun = recordModel == null ? null : models.lastSummary().orElse(null);
+    if (recordRun != null) {
+      summary.put("record_scoring", Map.of("model", recordModel.toString(), "fingerprint", recordModel.fingerprint(),
+          "last_run", recordRun));
+    }
     if (json) {
       summary.put("batches", rows);
       Output.json(out, summary);
@@ -246,6 +253,15 @@ final class DemoCommand implements Callable<Integer> {
           spec.checkResultsTableName());
       findings.stream().limit(8).forEach(f -> out.printf("  %-8s %-16s %s%n",
           f.severity().toUpperCase(java.util.Locale.ROOT), f.check(), f.message()));
+      if (recordRun != null) {
+        long flaggedAll = findings.stream().filter(f -> f.check().equals(io.sluice.checks.records.RecordOutlierCheck.CHECK))
+            .count();
+        out.printf("records        %s; %d windows with outlier records over the live batches; last run scored %d"
+            + " changed events, %d at or above %.2f%n", recordModel, flaggedAll, recordRun.scored(), recordRun.flagged(),
+            recordRun.threshold());
+        recordRun.top().stream().limit(3).forEach(r -> out.printf("  %.3f %s %s%n", r.score(), r.key(),
+            r.why().entrySet().stream().limit(3).map(e -> e.getKey() + " " + Math.round(100 * e.getValue()) + "%").toList()));
+      }
       if (lastSync != null) {
         out.printf("metastore      %d tables synced to the %s Hive metastore (database %s)%s%n", lastSync.tables().size(),
             spec.hive().embedded() ? "embedded (Derby under " + work.resolve("metastore") + ")" : spec.hive().metastoreUris(),

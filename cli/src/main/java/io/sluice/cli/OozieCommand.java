@@ -49,7 +49,8 @@ final class OozieCommand implements Runnable {
 
   @Command(name = "render", mixinStandardHelpOptions = true,
       description = {"Write the pipeline's Oozie app: workflow.xml (one java action per stage), coordinator.xml,",
-          "backfill/ (bundle of one-day workflows), job.properties, backfill.properties, conf/ and lib/."})
+          "backfill/ (bundle of one-day workflows), job.properties, backfill.properties, conf/ and lib/; with",
+          "checks.records on, also retrain/ (daily record-model retrain coordinator) and retrain.properties."})
   static final class Render implements Callable<Integer> {
     @Mixin PipelineOptions opts;
 
@@ -149,13 +150,16 @@ final class OozieCommand implements Runnable {
 
   @Command(name = "submit", mixinStandardHelpOptions = true,
       description = {"Start the pipeline's coordinator (job.properties) or, with --backfill, the backfill bundle",
-          "(backfill.properties); prints the job id."})
+          "(backfill.properties), or with --retrain the daily retrain coordinator; prints the job id."})
   static final class Submit implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "The app directory (its properties files are read)")
     Path dir;
 
     @Option(names = "--backfill", description = "Submit the backfill bundle instead of the coordinator")
     boolean backfill;
+
+    @Option(names = "--retrain", description = "Submit the daily record-model retrain coordinator (retrain.properties)")
+    boolean retrain;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE",
         description = "Override a properties value, e.g. -D backfillStart=2026-11-01T00:00Z")
@@ -168,7 +172,11 @@ final class OozieCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Properties p = JobProperties.load(dir.resolve(backfill ? "backfill.properties" : "job.properties"), defines);
+      if (backfill && retrain) {
+        throw new io.sluice.core.SluiceException("--backfill and --retrain submit different apps: choose one");
+      }
+      Properties p = JobProperties.load(dir.resolve(backfill ? "backfill.properties"
+          : retrain ? "retrain.properties" : "job.properties"), defines);
       String id = server.jobs().submit(p);
       if (json) {
         Output.json(System.out, Map.of("id", id));

@@ -120,6 +120,11 @@ public final class OozieApp {
       backfillBundle().write(dir.resolve("backfill/bundle.xml"));
       Files.writeString(dir.resolve("job.properties"), jobProperties(false));
       Files.writeString(dir.resolve("backfill.properties"), jobProperties(true));
+      if (spec.checks().enabled() && spec.checks().records().enabled()) {
+        retrainWorkflow(conf, specName).write(dir.resolve("retrain/workflow.xml"));
+        retrainCoordinator().write(dir.resolve("retrain/coordinator.xml"));
+        Files.writeString(dir.resolve("retrain.properties"), retrainProperties());
+      }
       return new RenderedApp(dir, stages(), libJars.size());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -208,6 +213,40 @@ public final class OozieApp {
     failurePath(wf, conf, specName);
     wf.child("end").attr("name", "end");
     return wf;
+  }
+
+  /** The daily record-model retrain: one action, waiting for the pipeline lock like the batch does. */
+  private Xml retrainWorkflow(List<String> conf, String specName) {
+    Xml wf = workflowRoot("sluice-" + spec.name() + "-retrain", commonParams());
+    wf.child("start").attr("to", "retrain");
+    javaAction(wf, "retrain", conf, List.of("checks", "retrain", "--pipeline", specName), false, "end");
+    failurePath(wf, conf, specName);
+    wf.child("end").attr("name", "end");
+    return wf;
+  }
+
+  private Xml retrainCoordinator() {
+    Xml c = Xml.root(COORD, "coordinator-app")
+        .attr("name", "sluice-" + spec.name() + "-retrain")
+        .attr("frequency", "${coord:days(1)}")
+        .attr("start", "${start}").attr("end", "${end}").attr("timezone", "UTC");
+    // A missed day is not worth catching up: only the newest retrain runs.
+    c.child("controls").text("timeout", 60).text("concurrency", 1).text("execution", "LAST_ONLY");
+    Map<String, String> wfConf = new LinkedHashMap<>();
+    wfConf.put("oozie.libpath", "${appPath}/lib");
+    c.child("action").child("workflow").text("app-path", "${appPath}/retrain").configuration(wfConf);
+    return c;
+  }
+
+  private String retrainProperties() {
+    String batch = jobProperties(false);
+    String common = batch.substring(0, batch.indexOf("oozie.coord.application.path"));
+    ZonedDateTime tomorrow = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS)
+        .plusDays(1).plusHours(2);
+    return common.replace("`sluice oozie submit`", "`sluice oozie submit --retrain`")
+        + "oozie.coord.application.path=${appPath}/retrain/coordinator.xml\n"
+        + "# Daily at 02:00 UTC: a fresh record model from the last checks.records.retrain-days days.\n"
+        + "start=" + OOZIE_TIME.format(tomorrow) + "\nend=2099-12-31T00:00Z\n";
   }
 
   /** Records the failure in the check results and sends it to the alert sinks, then kills the workflow. */

@@ -68,6 +68,19 @@ class OozieAppTest {
   }
 
   @Test
+  void recordScoringAddsADailyRetrainCoordinator() throws Exception {
+    assertThat(spec.checks().records().enabled()).as("the demo spec scores records").isTrue();
+    String c = Files.readString(app.resolve("retrain/coordinator.xml"));
+    assertThat(c).contains("frequency=\"${coord:days(1)}\"").contains("<execution>LAST_ONLY</execution>")
+        .contains("${appPath}/retrain");
+    String wf = Files.readString(app.resolve("retrain/workflow.xml"));
+    assertThat(wf).contains("<arg>checks</arg>").contains("<arg>retrain</arg>").contains("<error to=\"notify-failure\"/>");
+    Properties p = JobProperties.load(app.resolve("retrain.properties"), Map.of());
+    assertThat(p.getProperty("oozie.coord.application.path")).endsWith("/retrain/coordinator.xml");
+    assertThat(p.getProperty("start")).isEqualTo("2026-12-01T02:00Z");
+  }
+
+  @Test
   void backfillBundleRunsOneIdempotentDayPerAction() throws Exception {
     String c = Files.readString(app.resolve("backfill/coordinator.xml"));
     assertThat(c).contains("frequency=\"${coord:days(1)}\"").contains("<concurrency>${backfillParallelism}</concurrency>");

@@ -39,7 +39,7 @@ public final class RecordBatch {
   }
 
   /** A batch whose entity counts were taken over more data than it holds (a sample of it). */
-  RecordBatch(List<Event> events, String entity, Map<String, Long> entityHours) {
+  public RecordBatch(List<Event> events, String entity, Map<String, Long> entityHours) {
     this.events = new ArrayList<>(events);
     this.events.sort(Comparator.comparing(Event::key));
     this.entity = entity;
@@ -47,7 +47,7 @@ public final class RecordBatch {
   }
 
   /** Records per (entity value, event hour) among {@code events}. */
-  static Map<String, Long> countEntityHours(List<Event> events, String entity) {
+  public static Map<String, Long> countEntityHours(List<Event> events, String entity) {
     Map<String, Long> m = new HashMap<>();
     if (entity != null) {
       events.forEach(e -> m.merge(entityHour(entity, e), 1L, Long::sum));

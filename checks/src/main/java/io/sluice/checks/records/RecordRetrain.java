@@ -74,15 +74,8 @@ public final class RecordRetrain {
     for (int i = 0; i < all.size(); i++) {
       (i % Math.round(1 / HOLD_OUT) == 0 ? held : train).add(all.events().get(i));
     }
-    train.sort(Comparator.comparingLong(RecordBatch.Event::eventTime));
     Map<String, Long> counts = all.entityCounts();
-    RecordBatch trainBatch = new RecordBatch(train, cfg.entity(), counts);
-    RecordFeatures features = trainBatch.fit(RecordBatch.columns(spec, EventSchemas.userSchema(spec)));
-    RecordModel fresh = RecordModel.fresh(features, cfg, 0, RecordModel.Origin.RETRAIN);
-    double[][] v = trainBatch.vectorsInOrder(train, features);
-    for (double[] x : v) {
-      fresh.update(x);
-    }
+    RecordModel fresh = train(train, counts, RecordBatch.columns(spec, EventSchemas.userSchema(spec)), cfg);
     RecordBatch heldBatch = new RecordBatch(held, cfg.entity(), counts);
     RecordModelStore store = new RecordModelStore(spec.checksStateDir(), conf);
     Optional<RecordModel> online = store.asOf(version);
@@ -101,10 +94,26 @@ public final class RecordRetrain {
   }
 
   /**
+   * A fresh model fitted on {@code sample} and learning it in event-time order, as the records arrived;
+   * {@code entityCounts} are per (entity, hour) over the data the sample came from.
+   */
+  public static RecordModel train(List<RecordBatch.Event> sample, Map<String, Long> entityCounts,
+                                  RecordFeatures.Columns columns, ChecksSpec.Records cfg) {
+    List<RecordBatch.Event> ordered = new ArrayList<>(sample);
+    ordered.sort(Comparator.comparingLong(RecordBatch.Event::eventTime).thenComparing(RecordBatch.Event::key));
+    RecordBatch batch = new RecordBatch(ordered, cfg.entity(), entityCounts);
+    RecordModel fresh = RecordModel.fresh(batch.fit(columns), cfg, 0, RecordModel.Origin.RETRAIN);
+    for (double[] x : batch.vectorsInOrder(ordered, fresh.features())) {
+      fresh.update(x);
+    }
+    return fresh;
+  }
+
+  /**
    * AUC of scores of held-out records against corrupted copies of them; 0.5 is chance, 1 perfect.
    * Scoring does not update the model.
    */
-  static double heldOutAuc(RecordModel m, RecordBatch held, long seed) {
+  public static double heldOutAuc(RecordModel m, RecordBatch held, long seed) {
     List<RecordBatch.Event> corrupted = corrupt(held.events(), m.features(), seed);
     RecordBatch bad = new RecordBatch(corrupted, m.features().entity(), held.entityCounts());
     double[] clean = held.scoreThenLearn(m, 0, false).stream().mapToDouble(RecordBatch.Scored::score).toArray();

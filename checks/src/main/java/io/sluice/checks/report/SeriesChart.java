@@ -99,6 +99,39 @@ final class SeriesChart {
     return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
   }
 
+  /** A base64 PNG bar chart of record scores over [0, 1] (log counts), bins at or above {@code threshold} marked. */
+  static String histogramPng(long[] bins, double threshold, int width, int height) throws IOException {
+    org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(width).height(height)
+        .title("Record scores of the last checks run").xAxisTitle("score").yAxisTitle("records (log scale)").build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+    chart.getStyler().setPlotBorderVisible(false);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setLegendBorderColor(Color.WHITE);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+    chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setOverlapped(true);
+    chart.getStyler().setXAxisLabelRotation(45);
+    List<String> x = new ArrayList<>();
+    List<Double> below = new ArrayList<>();
+    List<Double> above = new ArrayList<>();
+    for (int i = 0; i < bins.length; i++) {
+      double lo = (double) i / bins.length;
+      x.add(String.format(java.util.Locale.ROOT, "%.2f", lo));
+      // Log axes cannot show 0: empty bins are drawn at a tenth of a record, below the axis floor.
+      double n = bins[i] == 0 ? 0.1 : bins[i];
+      boolean flagged = lo + 1.0 / bins.length > threshold;
+      below.add(flagged ? 0.1 : n);
+      above.add(flagged ? n : 0.1);
+    }
+    chart.getStyler().setYAxisMin(0.5);
+    chart.addSeries("below threshold", x, below).setFillColor(VALUE);
+    chart.addSeries("at or above threshold " + threshold, x, above).setFillColor(WARN);
+    return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+  }
+
   private static void mark(XYChart chart, String name, List<PointScore> points, Set<Long> windows, Color color) {
     List<Date> mx = new ArrayList<>();
     List<Double> my = new ArrayList<>();

@@ -15,6 +15,12 @@ import java.util.SplittableRandom;
  * combinations and a burst from one user. Deterministic for a seed.
  */
 public final class SyntheticEvents {
+  /** Ten feature columns: five numeric, three categorical, the user's rate and the time of day. */
+  public static RecordFeatures.Columns tenColumns() {
+    return new RecordFeatures.Columns(List.of("amount", "latency_ms", "items", "session_s", "scroll_pct"),
+        List.of("event_type", "country", "platform"), "user_id", "event_time", true);
+  }
+
   /** What to inject. */
   public enum Outlier { NONE, EXTREME, COMBINATION, BURST }
 
@@ -72,6 +78,10 @@ public final class SyntheticEvents {
     v.put("user_id", user != null ? user : "u" + (int) Math.floor(Math.pow(rnd.nextDouble(), 2.5) * 20_000));
     v.put("amount", type.equals("order") ? Math.round(Math.exp(3.2 + 0.8 * gaussian()) * 100) / 100.0 : null);
     v.put("latency_ms", rnd.nextDouble() < 0.005 ? null : (long) Math.exp(4.5 + 0.6 * gaussian()));
+    // Three more numeric fields, for benchmarks that want ten feature columns.
+    v.put("items", type.equals("order") ? 1 + (long) Math.floor(-Math.log(1 - rnd.nextDouble()) * 2) : 0L);
+    v.put("session_s", Math.round(Math.exp(5 + 0.9 * gaussian())));
+    v.put("scroll_pct", Math.round(100 * rnd.nextDouble() * rnd.nextDouble() * 10) / 10.0);
     long ts = hour + (long) (rnd.nextDouble() * 3_600_000L);
     v.put("event_time", ts);
     return new RecordBatch.Event(String.format("ev-%08d", seq++), ts, v);

@@ -1,0 +1,243 @@
+package io.sluice.bench;
+
+import io.sluice.core.spec.EventSchemas;
+import io.sluice.core.spec.PipelineSpec;
+import io.sluice.core.spec.SpecLoader;
+import io.sluice.upserts.CommitResult;
+import io.sluice.upserts.HudiWriter;
+import io.sluice.upserts.MiniBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hudi.client.HoodieJavaWriteClient;
+import org.apache.hudi.client.WriteStatus;
+import org.apache.hudi.client.common.HoodieJavaEngineContext;
+import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
+import org.apache.hudi.common.model.HoodieAvroRecord;
+import org.apache.hudi.common.model.HoodieKey;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.config.HoodieIndexConfig;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.index.HoodieIndex;
+import org.apache.hudi.storage.hadoop.HadoopStorageConfiguration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 7 (a): one 200K-event batch (20% updates spread over 12 day partitions, 1% late) upserted into
+ * a loaded table by Sluice's write path (COW, its default, and MOR) and by a plain
+ * {@code HoodieJavaWriteClient} with Hudi's default settings (bloom index, COW; only the required
+ * key, partition and ordering fields set), against the physical limit: the same rows written once
+ * with a plain {@code AvroParquetWriter}. Every contender gets its own copy of the same table and batch.
+ */
+@Command(name = "upsert", mixinStandardHelpOptions = true,
+    description = "Upsert throughput: Sluice's write path vs a default-configured Hudi Java client vs plain Parquet")
+final class UpsertThroughputBench implements Callable<Integer> {
+  static final long DAY = 86_400_000L;
+
+  @Option(names = "--rows", defaultValue = "1200000", description = "Rows in the table before the batch (default ${DEFAULT-VALUE})")
+  long rows;
+
+  @Option(names = "--partitions", defaultValue = "12", description = "Day partitions of the table (default ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(names = "--batch", defaultValue = "200000", description = "Events in the batch (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--update-fraction", defaultValue = "0.2", description = "Share of the batch updating existing keys")
+  double updateFraction;
+
+  @Option(names = "--late-fraction", defaultValue = "0.01", description = "Share of the batch that is new but late")
+  double lateFraction;
+
+  @Option(names = "--work", defaultValue = "target/bench-upsert", description = "Scratch directory, recreated")
+  Path work;
+
+  @Option(names = "--results", defaultValue = "bench/results", description = "Where CSV and markdown go")
+  Path results;
+
+  record Outcome(String approach, long millis, long bytesWritten) {
+    double recordsPerSecond(int n) {
+      return n / (millis / 1000.0);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path w = work.toAbsolutePath();
+    IncrementalVsFullBench.deleteTree(w);
+    Files.createDirectories(w);
+    IncrementalVsFullBench.writeSchema(w);
+    Configuration conf = new Configuration();
+    long t0 = Instant.parse("2024-04-01T00:00:00Z").toEpochMilli();
+    PipelineSpec cow = spec(w, "sluice_cow", "cow");
+    PipelineSpec mor = spec(w, "sluice_mor", "mor");
+    Schema schema = new MiniBatch(cow, conf).tableSchema();
+
+    SplittableRandom rnd = new SplittableRandom(7);
+    Map<String, List<GenericRecord>> byDay = new TreeMap<>();
+    long perDay = rows / partitions;
+    long id = 0;
+    for (int d = 0; d < partitions; d++) {
+      List<GenericRecord> day = new ArrayList<>((int) perDay);
+      for (long i = 0; i < perDay; i++) {
+        day.add(IncrementalVsFullBench.event(schema, rnd, id++, t0 + d * DAY + rnd.nextLong(DAY)));
+      }
+      byDay.put(EventSchemas.day(t0 + d * DAY), day);
+    }
+    List<GenericRecord> all = byDay.values().stream().flatMap(List::stream).toList();
+    long today = t0 + (partitions - 1) * DAY;
+    List<GenericRecord> batchRecords = new ArrayList<>(batch);
+    int updates = 0;
+    int late = 0;
+    for (int i = 0; i < batch; i++) {
+      double r = rnd.nextDouble();
+      if (r < updateFraction) {
+        // A newer version of an existing event: same key and event time, so the same partition.
+        GenericData.Record u = new GenericData.Record((GenericData.Record) all.get(rnd.nextInt(all.size())), true);
+        u.put("latency_ms", 20L + rnd.nextInt(800));
+        u.put("updated_at", (Long) u.get("updated_at") + 1);
+        batchRecords.add(u);
+        updates++;
+      } else {
+        boolean isLate = r < updateFraction + lateFraction;
+        long ts = isLate ? t0 + rnd.nextLong((partitions - 1) * DAY) : today + rnd.nextLong(DAY);
+        late += isLate ? 1 : 0;
+        batchRecords.add(IncrementalVsFullBench.event(schema, rnd, id++, ts));
+      }
+    }
+
+    List<Outcome> out = new ArrayList<>();
+    // Plain Parquet: the same rows written once, one file per partition: no lookup, no merge.
+    System.gc();
+    long s = System.nanoTime();
+    Map<String, List<GenericRecord>> batchByDay = new TreeMap<>();
+    batchRecords.forEach(r -> batchByDay.computeIfAbsent(r.get(EventSchemas.DT).toString(), k -> new ArrayList<>()).add(r));
+    long parquetBytes = 0;
+    for (var e : batchByDay.entrySet()) {
+      Path f = w.resolve("parquet/dt=" + e.getKey() + "/part-0.parquet");
+      Files.createDirectories(f.getParent());
+      try (ParquetWriter<GenericRecord> wr = AvroParquetWriter.<GenericRecord>builder(
+          HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), conf)).withSchema(schema).build()) {
+        for (GenericRecord r : e.getValue()) {
+          wr.write(r);
+        }
+      }
+      parquetBytes += Files.size(f);
+    }
+    out.add(new Outcome("plain AvroParquetWriter (physical limit)", (System.nanoTime() - s) / 1_000_000, parquetBytes));
+
+    out.add(plainHudi(w, conf, schema, byDay, batchRecords));
+    for (PipelineSpec spec : List.of(cow, mor)) {
+      HudiWriter writer = new HudiWriter(new MiniBatch(spec, conf).events(), schema);
+      for (List<GenericRecord> day : byDay.values()) {
+        writer.bulkInsert(day, Map.of());
+      }
+      System.err.printf("[bench] loaded %s%n", spec.name());
+      System.gc();
+      s = System.nanoTime();
+      CommitResult c = writer.upsert(batchRecords, Map.of(), null);
+      out.add(new Outcome("sluice upsert, " + spec.table().type().toString().toLowerCase()
+          + (spec.table().type().toString().equalsIgnoreCase("cow") ? " (default)" : ""),
+          (System.nanoTime() - s) / 1_000_000, c.bytesWritten()));
+    }
+
+    Outcome plain = out.get(1);
+    Files.createDirectories(results);
+    Path csv = results.resolve("upsert-throughput.csv");
+    if (!Files.exists(csv)) {
+      Files.writeString(csv, "run_at,rows,partitions,batch,updates,late,approach,ms,records_per_s,bytes_written,"
+          + "throughput_vs_plain_hudi\n");
+    }
+    StringBuilder md = new StringBuilder("# Upsert throughput\n\nCommand: `bench/run upsert --rows " + rows
+        + " --partitions " + partitions + " --batch " + batch + "`\n\nTable: " + perDay * partitions + " rows in "
+        + partitions + " day partitions. Batch: " + batch + " events, " + updates + " updates of existing keys, " + late
+        + " new but late, the rest new today.\n\n| approach | time | records/s | bytes written | throughput vs plain Hudi |\n"
+        + "|---|---|---|---|---|\n");
+    for (Outcome o : out) {
+      double ratio = o.recordsPerSecond(batch) / plain.recordsPerSecond(batch);
+      Files.writeString(csv, String.join(",", Instant.now().toString(), Long.toString(perDay * partitions),
+          Integer.toString(partitions), Integer.toString(batch), Integer.toString(updates), Integer.toString(late),
+          o.approach(), Long.toString(o.millis()), String.format("%.0f", o.recordsPerSecond(batch)),
+          Long.toString(o.bytesWritten()), String.format("%.2f", ratio)) + "\n", StandardOpenOption.APPEND);
+      md.append(String.format("| %s | %d ms | %,.0f | %,d | %.2fx |%n", o.approach(), o.millis(),
+          o.recordsPerSecond(batch), o.bytesWritten(), ratio));
+    }
+    Files.writeString(results.resolve("upsert-throughput.md"), md.toString());
+    System.out.println(md);
+    return 0;
+  }
+
+  /** A table written by a HoodieJavaWriteClient configured with Hudi's defaults plus what it cannot do without. */
+  private static Outcome plainHudi(Path w, Configuration conf, Schema schema, Map<String, List<GenericRecord>> byDay,
+                                   List<GenericRecord> batch) throws Exception {
+    String base = w.resolve("plain_hudi").toUri().toString();
+    HadoopStorageConfiguration storage = new HadoopStorageConfiguration(conf);
+    HoodieTableMetaClient.withPropertyBuilder().setTableType("COPY_ON_WRITE").setTableName("plain_hudi")
+        .setRecordKeyFields("event_id").setPartitionFields(EventSchemas.DT).setPreCombineField("updated_at")
+        .setPayloadClassName(DefaultHoodieRecordPayload.class.getName()).initTable(storage, base);
+    HoodieWriteConfig cfg = HoodieWriteConfig.newBuilder().withPath(base).forTable("plain_hudi")
+        .withSchema(schema.toString())
+        .withProps(Map.of("hoodie.datasource.write.recordkey.field", "event_id",
+            "hoodie.datasource.write.partitionpath.field", EventSchemas.DT,
+            "hoodie.datasource.write.precombine.field", "updated_at"))
+        // The Java client's default index is in-memory (lost between JVMs): the issue names bloom.
+        .withIndexConfig(HoodieIndexConfig.newBuilder().withIndexType(HoodieIndex.IndexType.BLOOM).build())
+        .build();
+    try (HoodieJavaWriteClient<DefaultHoodieRecordPayload> client =
+             new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storage), cfg)) {
+      for (List<GenericRecord> day : byDay.values()) {
+        String instant = client.startCommit();
+        client.insert(records(day), instant);
+      }
+      System.err.println("[bench] loaded plain_hudi");
+      System.gc();
+      long s = System.nanoTime();
+      String instant = client.startCommit();
+      List<WriteStatus> st = client.upsert(records(batch), instant);
+      long ms = (System.nanoTime() - s) / 1_000_000;
+      long bytes = st.stream().mapToLong(x -> x.getStat().getTotalWriteBytes()).sum();
+      return new Outcome("plain HoodieJavaWriteClient, defaults (bloom, cow)", ms, bytes);
+    }
+  }
+
+  private static List<HoodieRecord<DefaultHoodieRecordPayload>> records(List<GenericRecord> rs) {
+    List<HoodieRecord<DefaultHoodieRecordPayload>> out = new ArrayList<>(rs.size());
+    for (GenericRecord r : rs) {
+      HoodieKey key = new HoodieKey(r.get("event_id").toString(), r.get(EventSchemas.DT).toString());
+      out.add(new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(r, (Long) r.get("updated_at"))));
+    }
+    return out;
+  }
+
+  private static PipelineSpec spec(Path w, String name, String type) throws java.io.IOException {
+    Path f = w.resolve(name + ".yaml");
+    Files.writeString(f, """
+        name: %s
+        work-dir: %s
+        source:
+          schema: e.avsc
+        table:
+          type: %s
+          record-key: [event_id]
+          ordering-field: updated_at
+          event-time-field: event_time
+        """.formatted(name, w, type));
+    return SpecLoader.load(f);
+  }
+}
