@@ -238,9 +238,11 @@ public final class ChecksStage {
     }
     RecordBatch batch = new RecordBatch(evs, cfg.entity());
     RecordModelStore models = new RecordModelStore(spec.checksStateDir(), conf);
-    RecordModel model = models.asOf(since).orElseGet(() -> RecordModel.fresh(
+    // While the forest is still warming up, its encodings are refit on the newest batch: a first
+    // batch of a handful of records would otherwise fix the scales until the daily retrain.
+    RecordModel model = models.asOf(since).filter(RecordModel::ready).orElseGet(() -> RecordModel.fresh(
         batch.fit(RecordBatch.columns(spec, userSchema)), cfg, 0, RecordModel.Origin.ONLINE));
-    List<RecordBatch.Scored> scored = batch.scoreThenLearn(model, cfg.top(), true);
+    List<RecordBatch.Scored> scored = batch.scoreThenLearn(model, cfg.top(), cfg.updateSample());
     RecordOutlierCheck.Summary summary = new RecordOutlierCheck(cfg).judge(ctx, spec.table().name(), model, scored);
     RecordModel next = model.seenThrough(until);
     models.save(next);

@@ -47,7 +47,7 @@ final class ScoreRecordsCommand implements Callable<Integer> {
         new SluiceException("pipeline " + spec.name() + " has no record model yet: enable checks.records and run a"
             + " batch, or run `sluice checks retrain`"));
     RecordBatch batch = RecordRange.read(spec, conf, from, to, Integer.MAX_VALUE, 0);
-    List<RecordBatch.Scored> scored = batch.scoreThenLearn(model, explain, false);
+    List<RecordBatch.Scored> scored = batch.scoreThenLearn(model, explain, 0);
     double min = minScore != null ? minScore : spec.checks().records().threshold();
     List<RecordBatch.Scored> shown = scored.stream().filter(s -> s.score() >= min).toList();
     if (opts.json) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 
@@ -104,29 +105,33 @@ public final class RecordBatch {
   }
 
   /**
-   * Scores every event with {@code model} (nothing when it is not ready yet), explains the {@code top}
-   * highest, then lets the model learn the whole batch in order. Returns the scored events, highest first.
+   * Scores every event with {@code model} (0 while it is not ready), explains the {@code top} highest,
+   * then lets the model learn at most {@code learnAtMost} of the events, evenly spread in key order
+   * (all when the batch is that small; none when 0). Returns the scored events, highest first.
+   * Scoring runs on all cores; it only reads the forest, so the result does not depend on them.
    */
-  public List<Scored> scoreThenLearn(RecordModel model, int top, boolean learn) {
+  public List<Scored> scoreThenLearn(RecordModel model, int top, int learnAtMost) {
     double[][] v = vectors(model.features());
+    double[] score = new double[v.length];
+    if (model.ready()) {
+      IntStream.range(0, v.length).parallel().forEach(i -> score[i] = model.score(v[i]));
+    }
     List<Scored> out = new ArrayList<>(events.size());
-    boolean ready = model.ready();
+    Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < v.length; i++) {
       Event e = events.get(i);
-      out.add(new Scored(e.key(), e.eventTime(), ready ? model.score(v[i]) : 0, Map.of(), e.values()));
-    }
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < events.size(); i++) {
-      index.put(events.get(i).key(), i);
+      out.add(new Scored(e.key(), e.eventTime(), score[i], Map.of(), e.values()));
+      index.put(e.key(), i);
     }
     out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparing(Scored::key));
-    for (int i = 0; i < Math.min(top, out.size()) && ready; i++) {
+    for (int i = 0; i < Math.min(top, out.size()) && model.ready(); i++) {
       Scored s = out.get(i);
       out.set(i, s.explained(model.features().bySource(model.attribution(v[index.get(s.key())]))));
     }
-    if (learn) {
-      for (double[] x : v) {
-        model.update(x);
+    if (learnAtMost > 0) {
+      double stride = Math.max(1.0, (double) v.length / learnAtMost);
+      for (double k = 0; k < v.length; k += stride) {
+        model.update(v[(int) k]);
       }
     }
     return out;

@@ -30,6 +30,8 @@ public final class RecordFeatures {
   static final double RARITY_WEIGHT = 3;
   /** ... while the hour of day rarely isolates a record on its own. */
   static final double TIME_WEIGHT = 0.5;
+  static final double TAIL = 3;
+  static final double TAIL_STRETCH = 3;
 
   /** A numeric column's centre and scale on the {@code asinh} scale. */
   public record Numeric(@JsonProperty("column") String column, @JsonProperty("center") double center,
@@ -168,7 +170,7 @@ public final class RecordFeatures {
     for (Numeric c : numeric) {
       Object x = r.get(c.column());
       boolean missing = !(x instanceof Number);
-      v[k++] = missing ? 0 : (asinh(((Number) x).doubleValue()) - c.center()) / c.scale();
+      v[k++] = missing ? 0 : stretchTail((asinh(((Number) x).doubleValue()) - c.center()) / c.scale());
       v[k++] = missing ? 1 : 0;
     }
     for (Categorical c : categorical) {
@@ -253,6 +255,16 @@ public final class RecordFeatures {
 
   private static String level(Object v) {
     return v == null ? NULL_LEVEL : v.toString();
+  }
+
+  /**
+   * Beyond {@link #TAIL} robust deviations, distances grow {@link #TAIL_STRETCH} times faster: the
+   * forest picks a dimension for a cut in proportion to its range, so a value far outside the normal
+   * range should widen it a lot, not a little, while normal values are left as they are.
+   */
+  static double stretchTail(double z) {
+    double a = Math.abs(z);
+    return a <= TAIL ? z : Math.copySign(TAIL + (a - TAIL) * TAIL_STRETCH, z);
   }
 
   static double asinh(double x) {

@@ -63,7 +63,19 @@ public final class RecordOutlierCheck {
         + " changed records scored, " + flagged.size() + " at or above " + cfg.threshold() + " in " + byWindow.size()
         + " windows; the model has learnt " + model.updates() + " records" + state);
     return new Summary(ctx.runId(), scored.size(), flagged.size(), cfg.threshold(), hist,
-        List.copyOf(scored.subList(0, Math.min(scored.size(), Math.max(cfg.top(), 20)))));
+        scored.subList(0, Math.min(scored.size(), Math.max(cfg.top(), 20))).stream().map(RecordOutlierCheck::plain)
+            .toList());
+  }
+
+  /** The record with only its user fields, as plain JSON-friendly values, for the stored summary. */
+  private static RecordBatch.Scored plain(RecordBatch.Scored s) {
+    Map<String, Object> v = new java.util.LinkedHashMap<>();
+    s.values().forEach((k, x) -> {
+      if (!k.startsWith("_hoodie") && !k.startsWith("_")) {
+        v.put(k, x == null || x instanceof Number || x instanceof Boolean || x instanceof String ? x : x.toString());
+      }
+    });
+    return new RecordBatch.Scored(s.key(), s.eventTime(), s.score(), s.why(), v);
   }
 
   /** Per window: the median score and the number of records scored. */

@@ -116,8 +116,8 @@ public final class RecordRetrain {
   public static double heldOutAuc(RecordModel m, RecordBatch held, long seed) {
     List<RecordBatch.Event> corrupted = corrupt(held.events(), m.features(), seed);
     RecordBatch bad = new RecordBatch(corrupted, m.features().entity(), held.entityCounts());
-    double[] clean = held.scoreThenLearn(m, 0, false).stream().mapToDouble(RecordBatch.Scored::score).toArray();
-    double[] dirty = bad.scoreThenLearn(m, 0, false).stream().mapToDouble(RecordBatch.Scored::score).toArray();
+    double[] clean = held.scoreThenLearn(m, 0, 0).stream().mapToDouble(RecordBatch.Scored::score).toArray();
+    double[] dirty = bad.scoreThenLearn(m, 0, 0).stream().mapToDouble(RecordBatch.Scored::score).toArray();
     double u = new MannWhitneyUTest().mannWhitneyU(dirty, clean);
     return u / ((double) clean.length * dirty.length);
   }

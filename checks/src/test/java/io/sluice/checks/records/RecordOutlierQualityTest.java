@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class RecordOutlierQualityTest {
   static final ChecksSpec.Records CFG = new ChecksSpec.Records(true, null, null, "user_id", null, null, null, null,
-      null, null, null, null);
+      null, null, null, null, null);
   static final long DAY0 = 1_790_000_000_000L / 86_400_000L * 86_400_000L;
 
   /** Quality on one batch: precision among the top k (k = injected), recall at the threshold. */
@@ -33,7 +33,7 @@ class RecordOutlierQualityTest {
     gen = new SyntheticEvents(7);
     RecordBatch first = new RecordBatch(gen.batch(DAY0, 2_000, SyntheticEvents.Outlier.NONE, 0).events(), "user_id");
     model = RecordModel.fresh(first.fit(SyntheticEvents.columns()), CFG, 11, RecordModel.Origin.ONLINE);
-    first.scoreThenLearn(model, 0, true);
+    first.scoreThenLearn(model, 0, CFG.updateSample());
     for (hour = 1; hour < 24; hour++) {
       next(SyntheticEvents.Outlier.NONE, 0);
     }
@@ -41,7 +41,7 @@ class RecordOutlierQualityTest {
 
   static Quality next(SyntheticEvents.Outlier kind, int count) {
     SyntheticEvents.Batch b = gen.batch(DAY0 + hour++ * 3_600_000L, 2_000, kind, count);
-    List<RecordBatch.Scored> s = new RecordBatch(b.events(), "user_id").scoreThenLearn(model, CFG.top(), true);
+    List<RecordBatch.Scored> s = new RecordBatch(b.events(), "user_id").scoreThenLearn(model, CFG.top(), CFG.updateSample());
     CheckContext ctx = new CheckContext(null, "run-" + hour, 0);
     new RecordOutlierCheck(CFG).judge(ctx, "events", model, s);
     int k = b.injected().size();
@@ -90,14 +90,26 @@ class RecordOutlierQualityTest {
   }
 
   @Test
+  void scoringOnAllCoresGivesTheScoresOfOneCore() {
+    SyntheticEvents.Batch b = new SyntheticEvents(3).batch(DAY0, 3_000, SyntheticEvents.Outlier.EXTREME, 10);
+    RecordBatch batch = new RecordBatch(b.events(), "user_id");
+    java.util.Map<String, Double> parallel = new java.util.HashMap<>();
+    batch.scoreThenLearn(model, 0, 0).forEach(s -> parallel.put(s.key(), s.score()));
+    double[][] v = batch.vectors(model.features());
+    for (int i = 0; i < v.length; i++) {
+      assertThat(parallel.get(batch.events().get(i).key())).isEqualTo(model.score(v[i]));
+    }
+  }
+
+  @Test
   void aStoredModelScoresAndLearnsExactlyLikeTheOriginal() throws Exception {
     RecordModel a = model.seenThrough("20261130000000000");
     RecordModel b = RecordModel.read(new java.io.ByteArrayInputStream(a.toBytes()));
     RecordModel c = RecordModel.read(new java.io.ByteArrayInputStream(a.toBytes()));
     assertThat(b.fingerprint()).isEqualTo(a.fingerprint());
     SyntheticEvents.Batch batch = new SyntheticEvents(99).batch(DAY0, 500, SyntheticEvents.Outlier.EXTREME, 5);
-    List<RecordBatch.Scored> sb = new RecordBatch(batch.events(), "user_id").scoreThenLearn(b, 3, true);
-    List<RecordBatch.Scored> sc = new RecordBatch(batch.events(), "user_id").scoreThenLearn(c, 3, true);
+    List<RecordBatch.Scored> sb = new RecordBatch(batch.events(), "user_id").scoreThenLearn(b, 3, CFG.updateSample());
+    List<RecordBatch.Scored> sc = new RecordBatch(batch.events(), "user_id").scoreThenLearn(c, 3, CFG.updateSample());
     assertThat(sc).isEqualTo(sb);
     assertThat(c.seenThrough("x").fingerprint()).isEqualTo(b.seenThrough("x").fingerprint())
         .isNotEqualTo(a.seenThrough("x").fingerprint());

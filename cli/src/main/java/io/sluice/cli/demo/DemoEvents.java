@@ -75,11 +75,16 @@ public final class DemoEvents {
 
   /** Writes batch {@code i} into {@code landing} (temp name, then rename) and returns what it wrote. */
   public BatchStats writeBatch(int i, FileSystem fs, Path landing) throws IOException {
+    return writeBatch(i, fs, landing, cfg.eventsPerBatch());
+  }
+
+  /** As {@link #writeBatch(int, FileSystem, Path)}, with {@code eventsAtMean} new events at the daily mean rate. */
+  public BatchStats writeBatch(int i, FileSystem fs, Path landing, int eventsAtMean) throws IOException {
     SplittableRandom rnd = new SplittableRandom(cfg.seed() * 1_000_003L + i);
     Instant from = cfg.start().plus(cfg.batchSpan().multipliedBy(i));
     long spanMs = cfg.batchSpan().toMillis();
     Instant mid = from.plusMillis(spanMs / 2);
-    int n = (int) Math.round(cfg.eventsPerBatch() * seasonality(mid));
+    int n = (int) Math.round(eventsAtMean * seasonality(mid));
     List<String> lines = new ArrayList<>(n + 16);
     long late = 0, dups = 0, upd = 0, del = 0, suppressed = 0;
     long arrival = from.toEpochMilli() + spanMs;
@@ -129,7 +134,8 @@ public final class DemoEvents {
     for (int k = 0; k < cfg.malformedPerBatch(); k++) {
       lines.add(rnd.nextInt(lines.size() + 1), malformed(k, i, arrival));
     }
-    int files = lines.size() > 2000 ? 2 : 1;
+    // Producers roll files by size: about 100K lines each, and at least two once a batch is not tiny.
+    int files = lines.size() > 2000 ? Math.max(2, (lines.size() + 99_999) / 100_000) : 1;
     int per = (lines.size() + files - 1) / files;
     for (int f = 0; f < files; f++) {
       List<String> part = lines.subList(f * per, Math.min(lines.size(), (f + 1) * per));
@@ -222,7 +228,7 @@ public final class DemoEvents {
   }
 
   /** Relative traffic at an instant: low at night (UTC), peak in the evening; mean about 1. */
-  static double seasonality(Instant t) {
+  public static double seasonality(Instant t) {
     double hour = (t.getEpochSecond() % 86_400) / 3600.0;
     return 0.35 + 1.3 * Math.pow(Math.sin(Math.PI * Math.max(0, hour - 5) / 19.0), 2);
   }

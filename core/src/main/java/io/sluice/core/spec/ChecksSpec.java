@@ -39,7 +39,7 @@ public record ChecksSpec(
     segments = segments == null ? new Segments(null, null) : segments;
     quality = quality == null ? new Quality(null, null, null, null, null, null) : quality;
     anomaly = anomaly == null ? new Anomaly(null, null, null, null) : anomaly;
-    records = records == null ? new Records(null, null, null, null, null, null, null, null, null, null, null, null)
+    records = records == null ? new Records(null, null, null, null, null, null, null, null, null, null, null, null, null)
         : records;
     alerts = alerts == null ? new Alerts(null, null) : alerts;
   }
@@ -128,6 +128,9 @@ public record ChecksSpec(
    * @param trees trees in the forest; default 50
    * @param sampleSize points each tree keeps; default 1024 (512 separated injected outliers from clean
    *     records by a hair, 1024 with a margin, at 1.6x the cost)
+   * @param updateSample the model learns at most this many of a run's records, evenly spread, so a
+   *     large batch neither costs an update per record nor crowds out the forest's memory of earlier
+   *     batches; default 4096
    * @param top records named in each finding; default 5
    * @param retrainDays the daily retrain samples this many recent days; default 7
    * @param retrainSample records the retrain samples; default 50000
@@ -137,7 +140,7 @@ public record ChecksSpec(
                         @JsonProperty("entity") String entity, @JsonProperty("time-of-day") Boolean timeOfDay,
                         @JsonProperty("threshold") Double threshold, @JsonProperty("critical") Double critical,
                         @JsonProperty("trees") Integer trees, @JsonProperty("sample-size") Integer sampleSize,
-                        @JsonProperty("top") Integer top, @JsonProperty("retrain-days") Integer retrainDays,
+                        @JsonProperty("update-sample") Integer updateSample, @JsonProperty("top") Integer top, @JsonProperty("retrain-days") Integer retrainDays,
                         @JsonProperty("retrain-sample") Integer retrainSample) {
     public Records {
       enabled = enabled != null && enabled;
@@ -148,6 +151,7 @@ public record ChecksSpec(
       critical = critical == null ? 0.85 : critical;
       trees = trees == null ? 50 : trees;
       sampleSize = sampleSize == null ? 1024 : sampleSize;
+      updateSample = updateSample == null ? 4096 : updateSample;
       top = top == null ? 5 : top;
       retrainDays = retrainDays == null ? 7 : retrainDays;
       retrainSample = retrainSample == null ? 50_000 : retrainSample;

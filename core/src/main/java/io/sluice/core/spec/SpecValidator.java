@@ -298,6 +298,9 @@ final class SpecValidator {
     if (r.sampleSize() < 16 || r.sampleSize() > 4096) {
       fail(at + ".sample-size", "sample-size must be in [16, 4096], got " + r.sampleSize(), "1024 is the default");
     }
+    if (r.updateSample() < 1) {
+      fail(at + ".update-sample", "update-sample must be at least 1, got " + r.updateSample(), "4096 is the default");
+    }
     if (r.retrainDays() < 1 || r.retrainSample() < 1000 || r.top() < 1) {
       fail(at + ".retrain-days", "retrain-days and top must be at least 1 and retrain-sample at least 1000",
           "defaults are 7 days, 50000 records, top 5");
