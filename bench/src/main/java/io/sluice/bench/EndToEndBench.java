@@ -82,19 +82,22 @@ final class EndToEndBench implements Callable<Integer> {
     fs.mkdirs(landing);
 
     Instant start = Instant.parse("2026-11-20T18:00:00Z");
-    // The generator rates events per batch at the daily mean; scale so the measured batch has ~events.
-    DemoEvents.Config cfg = DemoEvents.Config.defaults(start.minus(interval)).withEventsPerBatch(events);
-    cfg = new DemoEvents.Config(cfg.seed(), cfg.start(), interval, cfg.eventsPerBatch(), cfg.lateFraction(),
-        cfg.duplicateFraction(), cfg.updateFraction(), cfg.deleteFraction(), cfg.malformedPerBatch(), null);
-    double season = DemoEvents.seasonality(start.plus(interval.dividedBy(2)));
-    DemoEvents.BatchStats measured;
-    {
-      DemoEvents gen = new DemoEvents(cfg);
-      gen.writeBatch(0, fs, landing, (int) Math.round(warmup / DemoEvents.seasonality(start.minus(interval.dividedBy(2)))));
-      System.err.printf("[bench] warm-up batch written; running it%n");
-      runBatch(spec, conf, start);
-      measured = gen.writeBatch(1, fs, landing, (int) Math.round(events / season));
+    // The generator keeps every event it made (for re-deliveries and updates): gigabytes at 3M, so it
+    // runs in its own JVM and the heap measured here is the pipeline's alone.
+    org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(w.resolve("generated").toUri());
+    Process gen = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + Math.max(2, (long) Math.ceil(events / 1_000_000.0 * 1.6)) + "g",
+        "-cp", System.getProperty("java.class.path"), Generate.class.getName(), staged.toString(),
+        Integer.toString(events), Integer.toString(warmup), interval.toString(), start.toString())
+        .inheritIO().start();
+    if (gen.waitFor() != 0) {
+      throw new IllegalStateException("event generation failed with exit code " + gen.exitValue());
     }
+    DemoEvents.BatchStats measured = Generate.stats(staged, fs);
+    moveBatch(fs, staged, landing, "events-00000");
+    System.err.printf("[bench] warm-up batch landed; running it%n");
+    runBatch(spec, conf, start);
+    moveBatch(fs, staged, landing, "events-00001");
     System.err.printf("[bench] measured batch written: %,d lines in %d files%n", measured.lines(), measured.files());
 
     // Baseline in the same process: read and parse every landing line of the batch as JSON.
@@ -176,6 +179,43 @@ final class EndToEndBench implements Callable<Integer> {
     Files.writeString(results.resolve("end-to-end" + (records ? "-records" : "") + "-" + type + ".md"), md.toString());
     System.out.println(md);
     return 0;
+  }
+
+  private static void moveBatch(FileSystem fs, org.apache.hadoop.fs.Path from, org.apache.hadoop.fs.Path to,
+                                String prefix) throws java.io.IOException {
+    for (var st : fs.listStatus(from)) {
+      if (st.getPath().getName().startsWith(prefix)) {
+        fs.rename(st.getPath(), new org.apache.hadoop.fs.Path(to, st.getPath().getName()));
+      }
+    }
+  }
+
+  /** Writes the warm-up and the measured batch's landing files; run in its own JVM. */
+  public static final class Generate {
+    public static void main(String[] a) throws Exception {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(a[0]);
+      int events = Integer.parseInt(a[1]);
+      int warmup = Integer.parseInt(a[2]);
+      Duration interval = Duration.parse(a[3]);
+      Instant start = Instant.parse(a[4]);
+      FileSystem fs = dir.getFileSystem(new Configuration());
+      fs.mkdirs(dir);
+      DemoEvents.Config d = DemoEvents.Config.defaults(start.minus(interval));
+      DemoEvents g = new DemoEvents(new DemoEvents.Config(d.seed(), d.start(), interval, events, d.lateFraction(),
+          d.duplicateFraction(), d.updateFraction(), d.deleteFraction(), d.malformedPerBatch(), null));
+      g.writeBatch(0, fs, dir, (int) Math.round(warmup / DemoEvents.seasonality(start.minus(interval.dividedBy(2)))));
+      DemoEvents.BatchStats b = g.writeBatch(1, fs, dir,
+          (int) Math.round(events / DemoEvents.seasonality(start.plus(interval.dividedBy(2)))));
+      try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, "_stats.json"))) {
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(out, b);
+      }
+    }
+
+    static DemoEvents.BatchStats stats(org.apache.hadoop.fs.Path dir, FileSystem fs) throws java.io.IOException {
+      try (var in = fs.open(new org.apache.hadoop.fs.Path(dir, "_stats.json"))) {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, DemoEvents.BatchStats.class);
+      }
+    }
   }
 
   private static Map<String, Long> runBatch(PipelineSpec spec, Configuration conf, Instant now) {

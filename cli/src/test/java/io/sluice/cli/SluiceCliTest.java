@@ -41,7 +41,7 @@ class SluiceCliTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String cmd : new String[] {"demo", "run", "ingest", "upsert", "incremental", "backfill"}) {
+    for (String cmd : new String[] {"demo", "run", "ingest", "upsert", "incremental", "backfill", "score-records"}) {
       out.reset();
       assertThat(SluiceMain.execute(cmd, "--help")).isZero();
       assertThat(out()).contains("Usage: sluice " + cmd);
@@ -133,7 +133,34 @@ class SluiceCliTest {
     out.reset();
     assertThat(SluiceMain.execute("report", "-p", spec, "--out", report.toString())).isZero();
     assertThat(out()).contains("report with");
-    assertThat(Files.readString(report)).contains("<h2>Findings</h2>", "freshness");
+    assertThat(Files.readString(report)).contains("<h2>Findings</h2>", "freshness", "<h2>Record outliers</h2>",
+        "alt=\"record score distribution\"");
+
+    // Record outliers: score a day on demand (the model does not learn), then the daily retrain.
+    out.reset();
+    assertThat(SluiceMain.execute("score-records", "-p", spec, "--from", day, "--to", day, "--min-score", "0",
+        "--json")).isZero();
+    java.util.List<JsonNode> scored = out().lines().filter(l -> !l.isBlank()).map(l -> {
+      try {
+        return new ObjectMapper().readTree(l);
+      } catch (java.io.IOException e) {
+        throw new AssertionError(l, e);
+      }
+    }).toList();
+    long liveThatDay = new io.sluice.upserts.SnapshotReader(io.sluice.upserts.MiniBatch.eventsTable(
+        io.sluice.core.spec.SpecLoader.load(Path.of(spec)), new org.apache.hadoop.conf.Configuration()),
+        io.sluice.core.spec.EventSchemas.tableSchema(io.sluice.core.spec.EventSchemas.userSchema(
+            io.sluice.core.spec.SpecLoader.load(Path.of(spec))), io.sluice.core.spec.SpecLoader.load(Path.of(spec)).table()))
+        .read(java.util.List.of("dt=" + day)).size();
+    assertThat(scored).hasSize((int) liveThatDay);
+    assertThat(scored).allMatch(n -> n.get("score").asDouble() >= 0 && n.get("score").asDouble() <= 1);
+    assertThat(scored.get(0).get("why").size()).isPositive();
+    out.reset();
+    assertThat(SluiceMain.execute("checks", "retrain", "-p", spec, "--json")).isZero();
+    JsonNode retrain = new ObjectMapper().readTree(out());
+    assertThat(retrain.get("retrained_auc").asDouble()).isBetween(0.5, 1.0);
+    assertThat(retrain.get("online_auc").asDouble()).isBetween(0.0, 1.0);
+    assertThat(retrain.get("fingerprint").asText()).hasSize(64);
 
     Path csv = dir.resolve("s.csv");
     StringBuilder series = new StringBuilder("timestamp,value\n");
