@@ -207,13 +207,13 @@ final class EndToEndBench implements Callable<Integer> {
       DemoEvents.BatchStats b = g.writeBatch(1, fs, dir,
           (int) Math.round(events / DemoEvents.seasonality(start.plus(interval.dividedBy(2)))));
       try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, "_stats.json"))) {
-        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(out, b);
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue((java.io.OutputStream) out, b);
       }
     }
 
     static DemoEvents.BatchStats stats(org.apache.hadoop.fs.Path dir, FileSystem fs) throws java.io.IOException {
       try (var in = fs.open(new org.apache.hadoop.fs.Path(dir, "_stats.json"))) {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, DemoEvents.BatchStats.class);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue((java.io.InputStream) in, DemoEvents.BatchStats.class);
       }
     }
   }
