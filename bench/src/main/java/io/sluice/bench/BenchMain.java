@@ -13,6 +13,7 @@ public final class BenchMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    io.sluice.core.fs.LocalFileSystems.register();
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 }

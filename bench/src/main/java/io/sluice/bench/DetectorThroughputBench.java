@@ -104,8 +104,8 @@ public final class DetectorThroughputBench implements Callable<Integer> {
     run(sluice, threads, Math.min(200, series));
     run(gaussian, threads, Math.min(200, series));
     long[] f = new long[2];
-    long tBase = time(() -> f[0] = run(gaussian, threads, series));
-    long tSluice = time(() -> f[1] = run(sluice, threads, series));
+    long tBase = Timing.nanos(() -> f[0] = run(gaussian, threads, series));
+    long tSluice = Timing.nanos(() -> f[1] = run(sluice, threads, series));
     long total = (long) series * points;
     double sluicePps = total / (tSluice / 1e9);
     double basePps = total / (tBase / 1e9);
@@ -127,15 +127,5 @@ public final class DetectorThroughputBench implements Callable<Integer> {
         + " windowed-Gaussian baseline %,.0f points/s%n", series, points, tSluice / 1e9, threads, sluicePps,
         sluicePps / points, basePps);
     return 0;
-  }
-
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private static long time(Body b) throws Exception {
-    long t = System.nanoTime();
-    b.run();
-    return System.nanoTime() - t;
   }
 }

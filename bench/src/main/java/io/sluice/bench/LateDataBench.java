@@ -193,7 +193,7 @@ final class LateDataBench implements Callable<Integer> {
     return spec(w, name, type, "");
   }
 
-  private static PipelineSpec spec(Path w, String name, String type, String extra) throws IOException {
+  static PipelineSpec spec(Path w, String name, String type, String extra) throws IOException {
     Path f = w.resolve(name + ".yaml");
     Files.writeString(f, """
         name: %s

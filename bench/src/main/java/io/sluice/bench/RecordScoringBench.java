@@ -169,15 +169,15 @@ public final class RecordScoringBench implements Callable<Integer> {
     RecordBatch small = new RecordBatch(evs.subList(0, 20_000), "user_id");
     small.vectors(features);
     small.scoreThenLearn(model(features, cfg, warm), cfg.top(), cfg.updateSample());
-    long tEncode = time(() -> big.vectors(features));
-    long tPlain = time(() -> {
+    long tEncode = Timing.nanos(() -> big.vectors(features));
+    long tPlain = Timing.nanos(() -> {
       RecordModel m = model(features, rcfDefault, warm);
       for (double[] x : big.vectors(features)) {
         m.score(x);
         m.update(x);
       }
     });
-    long tSluice = time(() -> big.scoreThenLearn(model(features, cfg, warm), cfg.top(), cfg.updateSample()));
+    long tSluice = Timing.nanos(() -> big.scoreThenLearn(model(features, cfg, warm), cfg.top(), cfg.updateSample()));
     double rps = batch / (tSluice / 1e9);
     Path csv = results.resolve("record-scoring-throughput.csv");
     boolean header = !Files.exists(csv);
@@ -210,15 +210,5 @@ public final class RecordScoringBench implements Callable<Integer> {
       m.update(x);
     }
     return m;
-  }
-
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private static long time(Body b) throws Exception {
-    long t = System.nanoTime();
-    b.run();
-    return System.nanoTime() - t;
   }
 }

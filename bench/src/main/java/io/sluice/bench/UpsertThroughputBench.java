@@ -2,7 +2,6 @@ package io.sluice.bench;
 
 import io.sluice.core.spec.EventSchemas;
 import io.sluice.core.spec.PipelineSpec;
-import io.sluice.core.spec.SpecLoader;
 import io.sluice.upserts.CommitResult;
 import io.sluice.upserts.HudiWriter;
 import io.sluice.upserts.MiniBatch;
@@ -65,6 +64,9 @@ final class UpsertThroughputBench implements Callable<Integer> {
   @Option(names = "--late-fraction", defaultValue = "0.01", description = "Share of the batch that is new but late")
   double lateFraction;
 
+  @Option(names = "--hudi", paramLabel = "KEY=VALUE", description = "Extra Hudi settings for Sluice's tables (experiments)")
+  Map<String, String> hudi = new java.util.LinkedHashMap<>();
+
   @Option(names = "--work", defaultValue = "target/bench-upsert", description = "Scratch directory, recreated")
   Path work;
 
@@ -83,10 +85,15 @@ final class UpsertThroughputBench implements Callable<Integer> {
     IncrementalVsFullBench.deleteTree(w);
     Files.createDirectories(w);
     IncrementalVsFullBench.writeSchema(w);
+    // Every contender writes through the same (cached) local file system, so only the write paths differ.
     Configuration conf = new Configuration();
     long t0 = Instant.parse("2024-04-01T00:00:00Z").toEpochMilli();
     PipelineSpec cow = spec(w, "sluice_cow", "cow");
     PipelineSpec mor = spec(w, "sluice_mor", "mor");
+    Configuration sluiceConf = io.sluice.core.util.HadoopConfs.of(cow);
+    System.err.printf("[bench] file systems: plain %s, sluice %s%n",
+        new org.apache.hadoop.fs.Path(w.toUri()).getFileSystem(conf).getClass().getSimpleName(),
+        new org.apache.hadoop.fs.Path(w.toUri()).getFileSystem(sluiceConf).getClass().getSimpleName());
     Schema schema = new MiniBatch(cow, conf).tableSchema();
 
     SplittableRandom rnd = new SplittableRandom(7);
@@ -144,7 +151,7 @@ final class UpsertThroughputBench implements Callable<Integer> {
 
     out.add(plainHudi(w, conf, schema, byDay, batchRecords));
     for (PipelineSpec spec : List.of(cow, mor)) {
-      HudiWriter writer = new HudiWriter(new MiniBatch(spec, conf).events(), schema);
+      HudiWriter writer = new HudiWriter(new MiniBatch(spec, sluiceConf).events(), schema);
       for (List<GenericRecord> day : byDay.values()) {
         writer.bulkInsert(day, Map.of());
       }
@@ -153,7 +160,8 @@ final class UpsertThroughputBench implements Callable<Integer> {
       s = System.nanoTime();
       CommitResult c = writer.upsert(batchRecords, Map.of(), null);
       out.add(new Outcome("sluice upsert, " + spec.table().type().toString().toLowerCase()
-          + (spec.table().type().toString().equalsIgnoreCase("cow") ? " (default)" : ""),
+          + (spec.table().type().toString().equalsIgnoreCase("cow") && hudi.isEmpty() ? " (default)" : "")
+          + (hudi.isEmpty() ? "" : " " + hudi),
           (System.nanoTime() - s) / 1_000_000, c.bytesWritten()));
     }
 
@@ -165,7 +173,9 @@ final class UpsertThroughputBench implements Callable<Integer> {
           + "throughput_vs_plain_hudi\n");
     }
     StringBuilder md = new StringBuilder("# Upsert throughput\n\nCommand: `bench/run upsert --rows " + rows
-        + " --partitions " + partitions + " --batch " + batch + "`\n\nTable: " + perDay * partitions + " rows in "
+        + " --partitions " + partitions + " --batch " + batch
+        + hudi.entrySet().stream().map(e -> " --hudi " + e.getKey() + "=" + e.getValue()).reduce("", String::concat)
+        + "`\n\nTable: " + perDay * partitions + " rows in "
         + partitions + " day partitions. Batch: " + batch + " events, " + updates + " updates of existing keys, " + late
         + " new but late, the rest new today.\n\n| approach | time | records/s | bytes written | throughput vs plain Hudi |\n"
         + "|---|---|---|---|---|\n");
@@ -173,7 +183,7 @@ final class UpsertThroughputBench implements Callable<Integer> {
       double ratio = o.recordsPerSecond(batch) / plain.recordsPerSecond(batch);
       Files.writeString(csv, String.join(",", Instant.now().toString(), Long.toString(perDay * partitions),
           Integer.toString(partitions), Integer.toString(batch), Integer.toString(updates), Integer.toString(late),
-          o.approach(), Long.toString(o.millis()), String.format("%.0f", o.recordsPerSecond(batch)),
+          "\"" + o.approach() + "\"", Long.toString(o.millis()), String.format("%.0f", o.recordsPerSecond(batch)),
           Long.toString(o.bytesWritten()), String.format("%.2f", ratio)) + "\n", StandardOpenOption.APPEND);
       md.append(String.format("| %s | %d ms | %,.0f | %,d | %.2fx |%n", o.approach(), o.millis(),
           o.recordsPerSecond(batch), o.bytesWritten(), ratio));
@@ -225,19 +235,9 @@ final class UpsertThroughputBench implements Callable<Integer> {
     return out;
   }
 
-  private static PipelineSpec spec(Path w, String name, String type) throws java.io.IOException {
-    Path f = w.resolve(name + ".yaml");
-    Files.writeString(f, """
-        name: %s
-        work-dir: %s
-        source:
-          schema: e.avsc
-        table:
-          type: %s
-          record-key: [event_id]
-          ordering-field: updated_at
-          event-time-field: event_time
-        """.formatted(name, w, type));
-    return SpecLoader.load(f);
+  private PipelineSpec spec(Path w, String name, String type) throws java.io.IOException {
+    StringBuilder extra = new StringBuilder(hudi.isEmpty() ? "" : "hudi:\n");
+    hudi.forEach((k, v) -> extra.append("  ").append(k).append(": \"").append(v).append("\"\n"));
+    return LateDataBench.spec(w, name, type, extra.toString());
   }
 }

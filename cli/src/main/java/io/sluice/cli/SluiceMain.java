@@ -42,6 +42,7 @@ public final class SluiceMain implements Runnable {
 
   /** Runs the command line and returns the exit code: 0 ok, 1 failed, 2 bad usage, 3 pipeline locked by another run. */
   public static int execute(String... args) {
+    io.sluice.core.fs.LocalFileSystems.register();
     CommandLine cl = new CommandLine(new SluiceMain());
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       if (ex instanceof io.sluice.core.PipelineLock.HeldException) {

@@ -12,6 +12,10 @@ public final class HadoopConfs {
   /** System property Oozie's launcher sets to the action configuration file. */
   public static final String OOZIE_ACTION_CONF = "oozie.action.conf.xml";
 
+  static {
+    io.sluice.core.fs.LocalFileSystems.register();
+  }
+
   private HadoopConfs() {}
 
   public static Configuration of(PipelineSpec spec) {
