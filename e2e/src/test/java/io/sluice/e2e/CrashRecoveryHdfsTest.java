@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.checks.CheckResult;
 import io.sluice.checks.CheckResultsTable;
 import io.sluice.checks.ChecksStage;
+import io.sluice.checks.records.RecordModelStore;
 import io.sluice.core.CrashPoints;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.spec.SpecLoader;
@@ -38,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Kills a real {@code sluice run --once} process with SIGKILL at each named crash point on a real
  * HDFS, reruns it, and requires every table to equal a crash-free run's: same rows, no duplicates,
- * nothing left inflight.
+ * nothing left inflight; and the record model on HDFS to have the crash-free run's fingerprint.
  */
 class CrashRecoveryHdfsTest {
   static MiniDfs dfs;
@@ -47,6 +48,7 @@ class CrashRecoveryHdfsTest {
   static Set<String> referenceEvents;
   static Set<String> referenceQuarantine;
   static Map<String, Map<String, Object>> referenceMetrics;
+  static String referenceModel;
 
   @BeforeAll
   static void start() throws Exception {
@@ -65,6 +67,9 @@ class CrashRecoveryHdfsTest {
     refMetrics.incremental();
     referenceMetrics = MetricRows.canonical(refMetrics.metricsTable());
     assertThat(referenceMetrics).isNotEmpty();
+    new ChecksStage(spec("reference"), dfs.conf()).run();
+    referenceModel = new RecordModelStore(spec("reference").checksStateDir(), dfs.conf()).latest().orElseThrow()
+        .fingerprint();
     referenceEvents = rows(ref.events(), ref.tableSchema());
     referenceQuarantine = rows(ref.quarantine().table(), QuarantineTable.SCHEMA);
     assertThat(referenceEvents).hasSize(499);      // 500 ids, one deleted
@@ -113,6 +118,10 @@ class CrashRecoveryHdfsTest {
     assertThat(checks.table().latestCommitMetadata(ChecksStage.EVENTS_INSTANT_KEY))
         .contains(mb.events().metaClient().getCommitsTimeline().filterCompletedInstants().lastInstant().get().getTimestamp());
     assertThat(checks.read(null).stream().map(CheckResult::runId).distinct()).hasSize(1);
+    // The record model on HDFS learnt the batch exactly once: the same bytes as the crash-free run's.
+    RecordModelStore models = new RecordModelStore(spec.checksStateDir(), dfs.conf());
+    assertThat(models.versions()).hasSize(1);
+    assertThat(models.latest().orElseThrow().fingerprint()).isEqualTo(referenceModel);
     for (HudiTable t : List.of(mb.events(), mb.quarantine().table(), metrics.metricsTable().table(), checks.table())) {
       assertThat(t.metaClient().getActiveTimeline().filterInflightsAndRequested().countInstants())
           .as("pending instants on " + t.layout().name()).isZero();
@@ -125,7 +134,8 @@ class CrashRecoveryHdfsTest {
 
   static PipelineSpec spec(String name) throws Exception {
     Path f = ClicksPipeline.write(local.resolve(name.replace('_', '.') + ".yaml"), dfs.uri() + "/work/" + name,
-        "landing-dir: " + landing, ClicksPipeline.BY_PLATFORM_METRICS);
+        "landing-dir: " + landing, ClicksPipeline.BY_PLATFORM_METRICS
+            + "checks:\n  records: {enabled: true, entity: user_id, trees: 20, sample-size: 256}\n");
     return SpecLoader.load(f);
   }
 
