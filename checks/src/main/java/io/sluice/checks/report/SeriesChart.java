@@ -112,6 +112,8 @@ final class SeriesChart {
     chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
     chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setPlotGridVerticalLinesVisible(false);
+    chart.getStyler().setPlotGridLinesColor(new Color(0xee, 0xee, 0xee));
     chart.getStyler().setOverlapped(true);
     chart.getStyler().setXAxisLabelRotation(45);
     List<String> x = new ArrayList<>();
