@@ -129,6 +129,22 @@ class SpecLoaderTest {
   }
 
   @Test
+  void recordScoringColumnsAndLimitsAreValidated() throws IOException {
+    String metrics = "metrics:\n  definitions:\n    - {name: m, grain: 1h, measures: [count]}\n";
+    PipelineSpec ok = load(GOOD + metrics + "checks:\n  records: {enabled: true, numeric: [v], entity: id}\n");
+    assertThat(ok.checks().records().enabled()).isTrue();
+    assertThat(ok.checks().records().sampleSize()).isEqualTo(1024);
+    assertThat(ok.checks().records().updateSample()).isEqualTo(4096);
+    SpecException e = fails(GOOD + metrics + "checks:\n  records:\n    numeric: [id]\n");
+    assertThat(e.yamlPath()).isEqualTo("checks.records.numeric[0]");
+    assertThat(e.getMessage()).contains("field 'id' is string");
+    assertThat(fails(GOOD + metrics + "checks:\n  records:\n    threshold: 0.9\n    critical: 0.8\n").getMessage())
+        .contains("checks.records.threshold", "threshold <= critical");
+    assertThat(fails(GOOD + metrics + "checks:\n  records:\n    sample-size: 8\n").getMessage())
+        .contains("checks.records.sample-size");
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     SpecException e = fails("""
         name: Bad-Name
