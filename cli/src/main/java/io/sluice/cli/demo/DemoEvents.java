@@ -55,9 +55,12 @@ public final class DemoEvents {
   /** A segment outage: no events of {@code platform} with event time in [from, to). */
   public record Incident(Instant from, Instant to, String platform) {}
 
-  /** What one batch wrote. {@code lines = valid + malformed}; duplicates, updates and deletes are valid lines. */
+  /**
+   * What one batch wrote. {@code lines = valid + malformed}; duplicates, updates, deletes and record
+   * outliers are valid lines.
+   */
   public record BatchStats(int batch, int files, long lines, long valid, long malformed, long late, long duplicates,
-      long updates, long deletes, long suppressedByIncident) {}
+      long updates, long deletes, long suppressedByIncident, long recordOutliers) {}
 
   private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "PL", "SE", "BR"};
   private static final double[] COUNTRY_W = {0.22, 0.14, 0.13, 0.18, 0.07, 0.08, 0.07, 0.05, 0.03, 0.03};
@@ -101,6 +104,24 @@ public final class DemoEvents {
       }
       late += isLate ? 1 : 0;
       emit(lines, e);
+    }
+    // Record-level outliers for the record check, normal in the hourly totals: batches 5, 11, 17, ...
+    // carry an order of an absurd amount, batches 4, 16, 28, ... a burst from one bot account.
+    long outliers = 0;
+    if (i % 6 == 5) {
+      ObjectNode e = newEvent(rnd, i, n + 1000, from.toEpochMilli() + (long) (rnd.nextDouble() * spanMs), arrival);
+      e.put("event_type", "order");
+      e.put("amount", round2(250_000 + rnd.nextDouble() * 50_000));
+      emit(lines, e);
+      outliers++;
+    }
+    if (i % 12 == 4) {
+      for (int k = 0; k < 120; k++) {
+        ObjectNode e = newEvent(rnd, i, n + 2000 + k, from.toEpochMilli() + (long) (rnd.nextDouble() * spanMs), arrival);
+        e.put("user_id", "bot-" + i);
+        emit(lines, e);
+        outliers++;
+      }
     }
     int pool = ids.size();
     if (pool > 0) {
@@ -148,7 +169,8 @@ public final class DemoEvents {
         throw new IOException("cannot rename " + tmp);
       }
     }
-    return new BatchStats(i, files, lines.size(), valid, cfg.malformedPerBatch(), late, dups, upd, del, suppressed);
+    return new BatchStats(i, files, lines.size(), valid, cfg.malformedPerBatch(), late, dups, upd, del, suppressed,
+        outliers);
   }
 
   private ObjectNode newEvent(SplittableRandom rnd, int batch, int k, long ts, long arrival) {
