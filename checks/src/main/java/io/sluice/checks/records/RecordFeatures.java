@@ -15,11 +15,12 @@ import org.apache.commons.math3.stat.descriptive.rank.Median;
 
 /**
  * How an event becomes a feature vector for the forest, fitted once on a sample and then fixed.
- * Numeric columns are {@code asinh}-compressed and robust-scaled (median, MAD), with a missing flag;
- * categorical columns are one-hot over their most frequent levels plus an "other" level; one feature
- * is the rarity of the record's rarest pair of discrete values (categorical levels and numeric
- * presence), which is what makes impossible combinations stand out; optional features are the
- * entity's records in the same hour and the time of day. Immutable and serialisable with Jackson.
+ * Numeric columns are {@code asinh}-compressed and robust-scaled (median, MAD) with stretched tails,
+ * plus a missing flag; categorical columns are one-hot over their most frequent levels plus an
+ * "other" level; one feature says how much rarer than independence predicts the record's most
+ * under-represented pair of discrete values is (categorical levels and numeric presence), which is
+ * what makes impossible combinations stand out; optional features are the entity's records in the
+ * same hour and the time of day. Immutable and serialisable with Jackson.
  */
 public final class RecordFeatures {
   /** Categorical levels kept one-hot; the rest share the "other" level. */
