@@ -105,8 +105,9 @@ public final class DemoEvents {
       late += isLate ? 1 : 0;
       emit(lines, e);
     }
-    // Record-level outliers for the record check, normal in the hourly totals: batches 5, 11, 17, ...
-    // carry an order of an absurd amount, batches 4, 16, 28, ... a burst from one bot account.
+    // Record-level outliers for the record check, hardly visible in hourly totals: batches 5, 11, 17, ...
+    // carry an order of an absurd amount, batches 4, 16, 28, ... a burst from one bot account (400 events in
+    // an hour, about four times the busiest real user).
     long outliers = 0;
     if (i % 6 == 5) {
       ObjectNode e = newEvent(rnd, i, n + 1000, from.toEpochMilli() + (long) (rnd.nextDouble() * spanMs), arrival);
@@ -116,7 +117,7 @@ public final class DemoEvents {
       outliers++;
     }
     if (i % 12 == 4) {
-      for (int k = 0; k < 120; k++) {
+      for (int k = 0; k < 400; k++) {
         ObjectNode e = newEvent(rnd, i, n + 2000 + k, from.toEpochMilli() + (long) (rnd.nextDouble() * spanMs), arrival);
         e.put("user_id", "bot-" + i);
         emit(lines, e);
