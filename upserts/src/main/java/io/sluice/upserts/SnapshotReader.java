@@ -34,6 +34,10 @@ public final class SnapshotReader {
   private HoodieTableMetaClient metaClient;
   private HoodieTable<?, ?, ?, ?> hoodieTable;
   private HoodieWriteConfig config;
+  /** The table schema with Hudi's meta fields: what every read returns. */
+  private final Schema readSchema;
+  /** Hadoop configuration for reading base files straight with parquet-avro, built once per reader. */
+  private org.apache.hadoop.conf.Configuration baseFileConf;
 
   /** What a scan read. */
   public record ReadStats(long records, int files, long bytes) {}
@@ -44,6 +48,7 @@ public final class SnapshotReader {
   public SnapshotReader(HudiTable table, Schema schema) {
     this.table = table;
     this.schema = schema;
+    this.readSchema = HoodieAvroUtils.addMetadataFields(schema);
   }
 
   private boolean open() {
@@ -54,6 +59,10 @@ public final class SnapshotReader {
       metaClient = table.metaClient();
       config = table.writeConfig(schema);
       hoodieTable = HoodieJavaTable.create(config, new HoodieJavaEngineContext(metaClient.getStorageConf()), metaClient);
+      baseFileConf = new org.apache.hadoop.conf.Configuration(
+          metaClient.getStorageConf().unwrapAs(org.apache.hadoop.conf.Configuration.class));
+      org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(baseFileConf, readSchema);
+      org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(baseFileConf, readSchema);
     }
     return true;
   }
@@ -132,7 +141,6 @@ public final class SnapshotReader {
     // The merged handle skips log blocks written after asOf, so MOR slices read as of that instant.
     HoodieMergedReadHandle<?, ?, ?, ?> h = new HoodieMergedReadHandle<>(config, Option.of(asOf), (HoodieTable) hoodieTable,
         Pair.of(partition, slice.getFileId()), Option.of(slice));
-    Schema readSchema = HoodieAvroUtils.addMetadataFields(schema);
     Properties props = config.getProps();
     List<GenericRecord> out = new ArrayList<>();
     for (HoodieRecord<?> r : h.getMergedRecords()) {
@@ -152,11 +160,7 @@ public final class SnapshotReader {
    * over a third of a metrics recompute. Deleted markers are dropped as the payload would drop them.
    */
   private SliceRead readBaseFile(FileSlice slice) {
-    Schema readSchema = HoodieAvroUtils.addMetadataFields(schema);
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(
-        metaClient.getStorageConf().unwrapAs(org.apache.hadoop.conf.Configuration.class));
-    org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, readSchema);
-    org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(conf, readSchema);
+    org.apache.hadoop.conf.Configuration conf = baseFileConf;
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(slice.getBaseFile().get().getPath());
     Schema.Field deleted = readSchema.getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
     List<GenericRecord> out = new ArrayList<>();
