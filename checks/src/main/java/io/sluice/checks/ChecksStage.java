@@ -247,7 +247,7 @@ public final class ChecksStage {
     RecordModel next = model.seenThrough(until);
     models.save(next);
     models.saveSummary(summary);
-    LOG.info("{}: record model {} saved (fingerprint {})", spec.name(), next, next.fingerprint().substring(0, 12));
+    LOG.info("{}: record model {} saved", spec.name(), next);
     return summary;
   }
 
