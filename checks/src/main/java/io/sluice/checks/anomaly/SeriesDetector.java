@@ -15,7 +15,10 @@ import org.apache.commons.math3.stat.descriptive.rank.Median;
  * daily and weekly seasonal medians that absorb level shifts through their recent misses. Each keeps a
  * running backtest error and the point is judged by the one with the lowest, so every series picks its
  * own model. The residual, divided by a robust running scale, gets a conformal p-value against that
- * model's own past residuals ({@link ResidualRanks}), combined with the p-value of the recent average
+ * model's own past residuals ({@link ResidualRanks}). Once history allows, the shape of the last few
+ * points gets one too, from its distance to the nearest similar shapes of the recent past
+ * ({@link PatternNovelty}), so a changed pattern counts even when each point stays in its band. The
+ * smaller of the two, Bonferroni-corrected, is combined with the p-value of the recent average
  * surprise so that a run of modest deviations counts as well as one spike. A two-sided CUSUM on the
  * standardised residuals flags confirmed level shifts.
  */
@@ -61,6 +64,8 @@ public final class SeriesDetector {
   private double hwTrend;
   private double[] hwSeason;
 
+  private final PatternNovelty shape = new PatternNovelty(RANK_MEMORY);
+  @JsonIgnore private double[] shapeScratch;
   private final double[] surprises = new double[SUSTAINED_POINTS];
   private long surpriseCount;
   private final ResidualRanks sustained = new ResidualRanks(RANK_MEMORY);
@@ -133,16 +138,18 @@ public final class SeriesDetector {
     if (!finite) {
       return unscored(timestamp, value);
     }
+    double pShape = shapePValue(value);
     double[] forecasts = forecasts();
     int best = bestModel(forecasts);
     PointScore result = unscored(timestamp, value);
     if (best >= 0) {
       double sigma = sigma(best, forecasts[best]);
       double z = (value - forecasts[best]) / sigma;
-      double raw = 1 - withSustained(ranks[best].pValue(Math.abs(z)));
+      double pPoint = Math.min(1, 2 * Math.min(ranks[best].pValue(Math.abs(z)), pShape));
+      double raw = 1 - withSustained(pPoint);
       double score = suppress(raw);
-      // The alert needs the point's own p-value below half the tail (see withSustained).
-      double half = ranks[best].quantile((1 - alertThreshold) / 2) * sigma;
+      // The alert needs the residual's own p-value below a quarter of the tail: two tests here, two in withSustained.
+      double half = ranks[best].quantile((1 - alertThreshold) / 4) * sigma;
       double lower = forecasts[best] - half;
       double upper = forecasts[best] + half;
       result = new PointScore(timestamp, value, forecasts[best], lower, upper, score, score >= alertThreshold,
@@ -179,7 +186,7 @@ public final class SeriesDetector {
     long day = 86_400_000L;
     daily = step <= day / 4 ? (int) Math.round((double) day / step) : 0;
     weekly = step <= day ? (int) Math.round(7.0 * day / step) : 0;
-    history = new double[Math.max(64, Math.max(daily * DAILY_LAGS, weekly * WEEKLY_LAGS) + 1)];
+    history = new double[Math.max(PatternNovelty.historyNeeded(), Math.max(daily * DAILY_LAGS, weekly * WEEKLY_LAGS)) + 1];
     hwSeason = new double[Math.max(daily, 1)];
     int suppressPoints = options.suppress() > 0 ? options.suppress() : Math.max(12, daily / 2);
     recentScores = new double[suppressPoints];
@@ -187,6 +194,22 @@ public final class SeriesDetector {
 
   private double lag(int k) {
     return history[(histStart + histSize - k) % history.length];
+  }
+
+  private double shapePValue(double value) {
+    int needed = PatternNovelty.historyNeeded();
+    if (histSize < needed) {
+      return 1;
+    }
+    if (shapeScratch == null) {
+      shapeScratch = new double[needed];
+    }
+    double[] past = shapeScratch;
+    int from = (histStart + histSize - needed) % history.length;
+    int first = Math.min(needed, history.length - from);
+    System.arraycopy(history, from, past, 0, first);
+    System.arraycopy(history, 0, past, first, needed - first);
+    return shape.pValue(past, value);
   }
 
   private double[] forecasts() {
