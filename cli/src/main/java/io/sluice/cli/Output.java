@@ -45,8 +45,9 @@ final class Output {
     }
     out.printf("%s: %s metrics recompute, events (%s, %s] -> commit %s%n", pipeline, r.full() ? "full" : "incremental",
         r.since(), r.until(), r.metricsInstant());
-    out.printf("  %d changed keys (%d file groups, %s read); %d windows recomputed from %d records in %d partitions%n",
-        r.changes(), r.scan().fileGroups(), bytes(r.scan().bytesRead()), r.windows(), r.snapshotRecords(), r.partitionsRead());
+    out.printf("  %d changed keys (%d file groups, %s read); %d windows recomputed (%d by delta, the rest from %d records"
+        + " in %d partitions)%n", r.changes(), r.scan().fileGroups(), bytes(r.scan().bytesRead()), r.windows(),
+        r.deltaWindows(), r.snapshotRecords(), r.partitionsRead());
     out.printf("  rows: %d written, %d deleted; late corrections %d; time: %s%n", r.rowsWritten(), r.rowsDeleted(),
         r.lateCorrections(), millis(r.stageMillis()));
   }

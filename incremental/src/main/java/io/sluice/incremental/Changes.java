@@ -108,7 +108,9 @@ public final class Changes implements IncrementalScan {
     for (String fg : fileGroups) {
       String partition = fg.substring(0, fg.indexOf('\0'));
       String fileId = fg.substring(fg.indexOf('\0') + 1);
-      SnapshotReader.SliceRead after = reader.readFileGroup(partition, fileId, end);
+      // Insert-only file groups: only rows written in the range are wanted, and Parquet can skip the rest.
+      SnapshotReader.SliceRead after = since == null || needBefore.contains(fg)
+          ? reader.readFileGroup(partition, fileId, end) : reader.readFileGroup(partition, fileId, end, since);
       SnapshotReader.SliceRead before = since == null || !needBefore.contains(fg)
           ? new SnapshotReader.SliceRead(List.of(), 0, 0) : reader.readFileGroup(partition, fileId, since);
       files += after.files() + before.files();

@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import io.sluice.core.util.StageTimes;
@@ -24,7 +25,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BiPredicate;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -58,6 +58,10 @@ public final class MetricWindowRecompute {
   private record Compiled(MetricSpec spec, List<Measure> measures, EventFilter filter) {
     boolean accepts(Map<String, Object> e) {
       return filter == null || filter.test(e);
+    }
+
+    boolean decomposable() {
+      return WindowAggregate.decomposable(measures);
     }
   }
 
@@ -105,13 +109,14 @@ public final class MetricWindowRecompute {
     String latest = at.latest();
     long prevMax = metrics.table().latestCommitMetadata(MAX_EVENT_TIME_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
     if (!at.behind()) {
-      return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
+      return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
           new ScanMetrics(0, 0, 0, 0), null, ms);
     }
     ChangeSet cs = Changes.of(events, eventsSchema).since(consumed).until(latest).read();
     t = StageTimes.lap(ms, "changes", t);
+    // Deltas need rows that reflect exactly `consumed`; with nothing consumed yet, every window is recomputed.
+    Plan plan = new Plan(consumed);
     long maxEvent = prevMax;
-    Map<Integer, Set<Long>> touched = new HashMap<>();
     for (Change c : cs.changes()) {
       for (GenericRecord img : new GenericRecord[] {c.before(), c.after()}) {
         if (img == null) {
@@ -123,8 +128,14 @@ public final class MetricWindowRecompute {
           maxEvent = Math.max(maxEvent, ts);
         }
         for (int i = 0; i < compiled.size(); i++) {
-          if (compiled.get(i).accepts(e)) {
-            touched.computeIfAbsent(i, k -> new HashSet<>()).add(compiled.get(i).spec().grain().windowStart(ts));
+          Compiled m = compiled.get(i);
+          if (m.accepts(e)) {
+            long w = m.spec().grain().windowStart(ts);
+            if (plan.byDelta(i)) {
+              plan.delta(i, w, dimsKey(m.spec().dimensions(), e), e, img == c.after());
+            } else {
+              plan.recompute(i, w);
+            }
           }
         }
       }
@@ -137,22 +148,23 @@ public final class MetricWindowRecompute {
         long size = compiled.get(i).spec().grain().size().toMillis();
         for (long w = compiled.get(i).spec().grain().windowStart(oldWm) - size; w + size <= newWm; w += size) {
           if (w + size > oldWm) {
-            touched.computeIfAbsent(i, k -> new HashSet<>()).add(w);
+            if (plan.byDelta(i)) {
+              plan.flip(i, w);
+            } else {
+              plan.recompute(i, w);
+            }
           }
         }
       }
     }
-    Set<String> days = new TreeSet<>();
-    touched.forEach((i, ws) -> ws.forEach(w -> days.add(EventSchemas.day(w))));
-    RecomputeReport r = recompute(days, (i, w) -> touched.getOrDefault(i, Set.of()).contains(w), maxEvent, latest,
-        false, consumed, cs.changes().size(), cs.metrics(), ms, t);
-    return r;
+    return recompute(plan, maxEvent, latest, latest, false, consumed, cs.changes().size(), cs.metrics(), ms, t);
   }
 
   /**
    * Recomputes every window of the given UTC dates (all dates when both are null) from scratch, through
    * the same code as {@link #incremental()}. Over all dates it also moves the consumed instant to the
    * latest events commit; over a date range it leaves it, so no change outside the range is skipped.
+   * Either way it reads the latest snapshot, so it also repairs a range whose changes were cleaned.
    */
   public RecomputeReport full(LocalDate from, LocalDate to) {
     Map<String, Long> ms = new LinkedHashMap<>();
@@ -176,72 +188,215 @@ public final class MetricWindowRecompute {
     }
     boolean everything = from == null && to == null;
     long prevMax = metrics.table().latestCommitMetadata(MAX_EVENT_TIME_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
-    return recompute(days, (i, w) -> days.contains(EventSchemas.day(w)), prevMax, everything ? latest : consumed,
-        true, consumed, 0, new ScanMetrics(0, 0, 0, 0), ms, t);
+    Plan plan = new Plan(null);
+    plan.recomputeDays(days);
+    return recompute(plan, prevMax, everything ? latest : consumed, latest, true, consumed, 0,
+        new ScanMetrics(0, 0, 0, 0), ms, t);
   }
 
-  private RecomputeReport recompute(Set<String> days, BiPredicate<Integer, Long> selected, long maxEventIn, String until,
-      boolean full, String since, long changes, ScanMetrics scan, Map<String, Long> ms, long t) {
-    SnapshotReader eventsReader = new SnapshotReader(events, eventsSchema);
-    List<String> partitions = eventsReader.partitions().stream().filter(p -> days.contains(dayOf(p))).toList();
-    Map<String, Map<String, Object>> groups = new TreeMap<>();
-    Map<String, WindowAggregate> aggs = new HashMap<>();
-    long[] maxEvent = {maxEventIn};
-    Set<String> windows = new HashSet<>();
-    SnapshotReader.ReadStats read = eventsReader.forEach(partitions, rec -> {
-      Map<String, Object> e = asMap(rec);
-      long ts = eventMillis(rec);
-      if (full) {
-        maxEvent[0] = Math.max(maxEvent[0], ts);
-      }
-      for (int i = 0; i < compiled.size(); i++) {
-        Compiled m = compiled.get(i);
-        long w = m.spec().grain().windowStart(ts);
-        if (!selected.test(i, w) || !m.accepts(e)) {
-          continue;
-        }
-        String dims = dimsKey(m.spec().dimensions(), e);
-        String key = rowKey(m.spec(), w, dims);
-        windows.add(m.spec().name() + "@" + w);
-        WindowAggregate a = aggs.get(key);
-        if (a == null) {
-          a = new WindowAggregate(m.measures());
-          aggs.put(key, a);
-          Map<String, Object> g = new LinkedHashMap<>();
-          g.put("metric", m.spec().name());
-          g.put("grain", m.spec().grain().label());
-          g.put("window_start", w);
-          g.put("window_end", w + m.spec().grain().size().toMillis());
-          g.put("dims", dims);
-          for (String d : m.spec().dimensions()) {
-            Object v = e.get(d);
-            g.put(d, v == null ? null : v.toString());
-          }
-          groups.put(key, g);
-        }
-        a.add(e);
-      }
-    });
-    t = StageTimes.lap(ms, "aggregate", t);
+  /**
+   * What one recompute does per metric: windows recomputed from the snapshot, groups kept by delta
+   * from their previous row and the changed records, and windows whose rows only flip to complete.
+   */
+  private final class Plan {
+    private final String consumed;
+    private final Map<Integer, Set<Long>> windows = new HashMap<>();
+    private Set<String> days;   // full recompute: every window of these dates
+    private final Map<String, DeltaGroup> deltas = new LinkedHashMap<>();
+    private final Map<Integer, Set<Long>> flips = new HashMap<>();
 
-    long wm = watermark(maxEvent[0]);
-    Map<String, GenericRecord> existing = new HashMap<>();
-    Set<String> metricDays = new TreeSet<>(days);
+    Plan(String consumed) {
+      this.consumed = consumed;
+    }
+
+    boolean byDelta(int metric) {
+      return consumed != null && compiled.get(metric).decomposable();
+    }
+
+    void recompute(int metric, long window) {
+      windows.computeIfAbsent(metric, k -> new HashSet<>()).add(window);
+    }
+
+    void recomputeDays(Set<String> d) {
+      days = d;
+    }
+
+    boolean recomputed(int metric, long window) {
+      return days != null ? days.contains(EventSchemas.day(window))
+          : windows.getOrDefault(metric, Set.of()).contains(window);
+    }
+
+    void delta(int metric, long window, String dims, Map<String, Object> event, boolean added) {
+      DeltaGroup g = deltas.computeIfAbsent(rowKey(compiled.get(metric).spec(), window, dims),
+          k -> new DeltaGroup(metric, window, group(compiled.get(metric), window, dims, event)));
+      (added ? g.added : g.removed).add(event);
+    }
+
+    void flip(int metric, long window) {
+      flips.computeIfAbsent(metric, k -> new HashSet<>()).add(window);
+    }
+
+    boolean flipped(int metric, long window) {
+      return flips.getOrDefault(metric, Set.of()).contains(window);
+    }
+
+    /** UTC dates of every window the plan touches, for reading the metrics table. */
+    Set<String> metricDays() {
+      Set<String> out = new TreeSet<>(days == null ? Set.of() : days);
+      windows.values().forEach(ws -> ws.forEach(w -> out.add(EventSchemas.day(w))));
+      flips.values().forEach(ws -> ws.forEach(w -> out.add(EventSchemas.day(w))));
+      deltas.values().forEach(g -> out.add(EventSchemas.day(g.window)));
+      return out;
+    }
+
+    /** UTC dates whose events must be read: those of recomputed windows. */
+    Set<String> eventDays() {
+      Set<String> out = new TreeSet<>(days == null ? Set.of() : days);
+      windows.values().forEach(ws -> ws.forEach(w -> out.add(EventSchemas.day(w))));
+      return out;
+    }
+  }
+
+  /** A group kept by delta: its row's identity and the records that entered and left it. */
+  private record DeltaGroup(int metric, long window, Map<String, Object> group, List<Map<String, Object>> added,
+      List<Map<String, Object>> removed) {
+    DeltaGroup(int metric, long window, Map<String, Object> group) {
+      this(metric, window, group, new ArrayList<>(), new ArrayList<>());
+    }
+  }
+
+  /** The identifying columns of a group's row: metric, grain, window bounds, dims and dimension values. */
+  private static Map<String, Object> group(Compiled m, long w, String dims, Map<String, Object> e) {
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("metric", m.spec().name());
+    g.put("grain", m.spec().grain().label());
+    g.put("window_start", w);
+    g.put("window_end", w + m.spec().grain().size().toMillis());
+    g.put("dims", dims);
+    for (String d : m.spec().dimensions()) {
+      Object v = e.get(d);
+      g.put(d, v == null ? null : v.toString());
+    }
+    return g;
+  }
+
+  private RecomputeReport recompute(Plan plan, long maxEventIn, String until, String readAsOf, boolean full,
+      String since, long changes, ScanMetrics scan, Map<String, Long> ms, long t) {
+    // 1. The metric rows of every touched date; the metrics table is small next to the events.
+    Set<String> metricDays = plan.metricDays();
     SnapshotReader metricsReader = new SnapshotReader(metrics.table(), metrics.schema());
     List<String> metricParts = metricsReader.partitions().stream().filter(p -> metricDays.contains(dayOf(p))).toList();
+    Map<String, GenericRecord> rowsByKey = new HashMap<>();
     for (GenericRecord r : metricsReader.read(metricParts)) {
       int i = indexOf(r.get("metric").toString());
-      long w = (Long) r.get("window_start");
-      if (i >= 0 && selected.test(i, w)) {
-        existing.put(rowKey(compiled.get(i).spec(), w, r.get("dims").toString()), r);
+      if (i >= 0) {
+        rowsByKey.put(rowKey(compiled.get(i).spec(), (Long) r.get("window_start"), r.get("dims").toString()), r);
+      }
+    }
+
+    // 2. Delta groups and flipped rows from their previous rows; a group that cannot be kept by delta
+    //    (min/max removed, no partial state, row newer than the consumed instant) has its window recomputed.
+    Map<String, Map<String, Object>> groups = new TreeMap<>();
+    Map<String, WindowAggregate> aggs = new HashMap<>();
+    Set<String> windows = new HashSet<>();
+    Set<String> deltaWindows = new HashSet<>();
+    for (Map.Entry<String, DeltaGroup> d : plan.deltas.entrySet()) {
+      DeltaGroup g = d.getValue();
+      Compiled m = compiled.get(g.metric());
+      GenericRecord old = rowsByKey.get(d.getKey());
+      WindowAggregate a = old == null ? new WindowAggregate(m.measures()) : resume(m, old, plan.consumed);
+      boolean known = a != null;
+      for (Map<String, Object> e : g.removed()) {
+        known = known && a.remove(e);
+      }
+      if (!known) {
+        plan.recompute(g.metric(), g.window());
+        continue;
+      }
+      g.added().forEach(a::add);
+      groups.put(d.getKey(), g.group());
+      aggs.put(d.getKey(), a);
+    }
+    for (Map.Entry<String, GenericRecord> r : rowsByKey.entrySet()) {
+      int i = indexOf(r.getValue().get("metric").toString());
+      long w = (Long) r.getValue().get("window_start");
+      if (plan.flipped(i, w) && !aggs.containsKey(r.getKey()) && !plan.deltas.containsKey(r.getKey())) {
+        WindowAggregate a = resume(compiled.get(i), r.getValue(), null);
+        if (a == null) {
+          plan.recompute(i, w);
+        } else {
+          groups.put(r.getKey(), rowGroup(compiled.get(i), r.getValue()));
+          aggs.put(r.getKey(), a);
+        }
+      }
+    }
+    // A recomputed window is rebuilt whole from the events: its delta and flip groups go.
+    for (Iterator<Map.Entry<String, Map<String, Object>>> it = groups.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Map<String, Object>> g = it.next();
+      String metric = g.getValue().get("metric").toString();
+      long w = (Long) g.getValue().get("window_start");
+      if (plan.recomputed(indexOf(metric), w)) {
+        aggs.remove(g.getKey());
+        it.remove();
+      } else {
+        windows.add(metric + "@" + w);
+        deltaWindows.add(metric + "@" + w);
+      }
+    }
+    t = StageTimes.lap(ms, "delta", t);
+
+    // 3. Recomputed windows from the events snapshot the changes were read up to.
+    SnapshotReader eventsReader = new SnapshotReader(events, eventsSchema);
+    Set<String> days = plan.eventDays();
+    List<String> partitions = days.isEmpty() ? List.of()
+        : eventsReader.partitions().stream().filter(p -> days.contains(dayOf(p))).toList();
+    long[] maxEvent = {maxEventIn};
+    SnapshotReader.ReadStats read = partitions.isEmpty() || readAsOf == null ? new SnapshotReader.ReadStats(0, 0, 0)
+        : eventsReader.forEach(partitions, readAsOf, rec -> {
+          Map<String, Object> e = asMap(rec);
+          long ts = eventMillis(rec);
+          if (full) {
+            maxEvent[0] = Math.max(maxEvent[0], ts);
+          }
+          for (int i = 0; i < compiled.size(); i++) {
+            Compiled m = compiled.get(i);
+            long w = m.spec().grain().windowStart(ts);
+            if (!plan.recomputed(i, w) || !m.accepts(e)) {
+              continue;
+            }
+            String dims = dimsKey(m.spec().dimensions(), e);
+            String key = rowKey(m.spec(), w, dims);
+            windows.add(m.spec().name() + "@" + w);
+            WindowAggregate a = aggs.get(key);
+            if (a == null) {
+              a = new WindowAggregate(m.measures());
+              aggs.put(key, a);
+              groups.put(key, group(m, w, dims, e));
+            }
+            a.add(e);
+          }
+        });
+    t = StageTimes.lap(ms, "aggregate", t);
+
+    // 4. Compare with the rows they replace; rows of recomputed windows without a group are deleted.
+    long wm = watermark(maxEvent[0]);
+    Map<String, GenericRecord> existing = new HashMap<>();
+    for (Map.Entry<String, GenericRecord> r : rowsByKey.entrySet()) {
+      int i = indexOf(r.getValue().get("metric").toString());
+      if (groups.containsKey(r.getKey()) || plan.recomputed(i, (Long) r.getValue().get("window_start"))) {
+        existing.put(r.getKey(), r.getValue());
       }
     }
     long now = System.currentTimeMillis();
     List<GenericRecord> out = new ArrayList<>();
     long written = 0, deleted = 0, late = 0;
     for (Map.Entry<String, Map<String, Object>> g : groups.entrySet()) {
+      WindowAggregate a = aggs.get(g.getKey());
+      if (a.empty()) {
+        continue;   // every record left the group: its row is deleted below
+      }
       Map<String, Object> row = g.getValue();
-      aggs.get(g.getKey()).writeTo(row);
+      a.writeTo(row);
       boolean complete = (Long) row.get("window_end") <= wm;
       GenericRecord old = existing.remove(g.getKey());
       if (old != null && sameContent(old, row) && Boolean.TRUE.equals(old.get("is_complete")) == complete) {
@@ -249,7 +404,7 @@ public final class MetricWindowRecompute {
       }
       boolean correction = old != null && Boolean.TRUE.equals(old.get("is_complete")) && !sameContent(old, row);
       late += correction ? 1 : 0;
-      out.add(record(row, old, complete, correction, false, now, until));
+      out.add(record(row, old, complete, correction, false, now, readAsOf));
       written++;
     }
     for (GenericRecord gone : existing.values()) {
@@ -260,7 +415,7 @@ public final class MetricWindowRecompute {
       }
       boolean wasComplete = Boolean.TRUE.equals(gone.get("is_complete"));
       late += wasComplete ? 1 : 0;
-      out.add(record(row, gone, wasComplete, wasComplete, true, now, until));
+      out.add(record(row, gone, wasComplete, wasComplete, true, now, readAsOf));
       deleted++;
     }
     t = StageTimes.lap(ms, "diff", t);
@@ -274,13 +429,36 @@ public final class MetricWindowRecompute {
     meta.put(LATE_CORRECTIONS_KEY, Long.toString(late));
     CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, CrashPoints.METRICS_WRITTEN);
     StageTimes.lap(ms, "write", t);
-    RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), read.records(),
-        read.bytes(), partitions.size(),
-        written, deleted, late, wm, scan, c.instant(), ms);
-    LOG.info("{}: metrics {} recompute of events ({}, {}]: {} changes, {} windows from {} records in {} partitions;"
-        + " {} rows written, {} deleted, {} late corrections; ms {}", spec.name(), full ? "full" : "incremental",
-        since, until, changes, windows.size(), read.records(), partitions.size(), written, deleted, late, ms);
+    RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), deltaWindows.size(),
+        read.records(), read.bytes(), partitions.size(), written, deleted, late, wm, scan, c.instant(), ms);
+    LOG.info("{}: metrics {} recompute of events ({}, {}]: {} changes, {} windows ({} by delta) from {} records in {}"
+        + " partitions; {} rows written, {} deleted, {} late corrections; ms {}", spec.name(), full ? "full" : "incremental",
+        since, until, changes, windows.size(), deltaWindows.size(), read.records(), partitions.size(), written, deleted,
+        late, ms);
     return r;
+  }
+
+  /** A decomposable group as its row says; null when it cannot be resumed, or reflects a later snapshot than {@code consumed}. */
+  private static WindowAggregate resume(Compiled m, GenericRecord row, String consumed) {
+    Object asOf = row.get("source_instant");
+    if (consumed != null && asOf != null && asOf.toString().compareTo(consumed) > 0) {
+      return null;   // a ranged full recompute read a newer snapshot: the changes since `consumed` are partly in it
+    }
+    return WindowAggregate.resume(m.measures(), row);
+  }
+
+  /** The identifying columns of an existing row, as {@link #group} builds them. */
+  private static Map<String, Object> rowGroup(Compiled m, GenericRecord row) {
+    Map<String, Object> g = new LinkedHashMap<>();
+    for (String f : List.of("metric", "grain", "window_start", "window_end", "dims")) {
+      Object v = row.get(f);
+      g.put(f, v instanceof Utf8 ? v.toString() : v);
+    }
+    for (String d : m.spec().dimensions()) {
+      Object v = row.get(d);
+      g.put(d, v == null ? null : v.toString());
+    }
+    return g;
   }
 
   private GenericRecord record(Map<String, Object> row, GenericRecord old, boolean complete, boolean correction,

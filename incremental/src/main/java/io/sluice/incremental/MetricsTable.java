@@ -20,9 +20,12 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * {@code <pipeline>_metrics}: one row per (metric, grain, window_start, dims), partitioned by the
  * window's UTC date. Every dimension and measure of every metric is a nullable column; a metric
- * fills its own. {@code revision} (the ordering field) grows with each changed recompute.
+ * fills its own. {@code revision} (the ordering field) grows with each changed recompute. The last
+ * column, {@code partials}, is bookkeeping for delta maintenance, not for queries.
  */
 public final class MetricsTable {
+  /** Column with a decomposable metric's exact partial state; see {@link WindowAggregate#partials()}. */
+  public static final String PARTIALS = "partials";
   private final HudiTable table;
   private final Schema schema;
   private final List<String> dimensionColumns;
@@ -60,6 +63,9 @@ public final class MetricsTable {
         .name("source_instant").doc("events-table instant this revision reflects").type().stringType().noDefault()
         .name(EventSchemas.IS_DELETED).type().booleanType().booleanDefault(false)
         .name(EventSchemas.DT).doc("window date, UTC").type().stringType().noDefault()
+        .name(PARTIALS).doc("exact state behind a decomposable metric's rounded measures (per field: count, sum,"
+            + " min, max), so the next recompute can apply changes by delta; null for other metrics")
+        .type().optional().stringType()
         .endRecord();
     this.table = new HudiTable(new HudiTable.Layout(spec.metricsTableName(), spec.metricsBasePath(), TableType.COW,
         List.of("metric", "grain", "window_start", "dims"), "revision", List.of(EventSchemas.DT), IndexType.SIMPLE),

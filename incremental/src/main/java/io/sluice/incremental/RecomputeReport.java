@@ -9,6 +9,8 @@ import java.util.Map;
  * @param until inclusive end of the range, recorded in the metrics commit
  * @param changes changed event keys read
  * @param windows (metric, window) pairs recomputed
+ * @param deltaWindows of those, the ones kept by delta from their previous rows and the changed records,
+ *     without reading events
  * @param snapshotRecords event records read to recompute them
  * @param snapshotBytes bytes of the file slices those records came from
  * @param rowsWritten metric rows written (changed or new)
@@ -17,5 +19,5 @@ import java.util.Map;
  * @param watermark newest event time seen minus the allowed lateness (epoch ms)
  */
 public record RecomputeReport(boolean full, boolean nothingNew, String since, String until, long changes,
-    int windows, long snapshotRecords, long snapshotBytes, int partitionsRead, long rowsWritten, long rowsDeleted, long lateCorrections,
+    int windows, int deltaWindows, long snapshotRecords, long snapshotBytes, int partitionsRead, long rowsWritten, long rowsDeleted, long lateCorrections,
     long watermark, ScanMetrics scan, String metricsInstant, Map<String, Long> stageMillis) {}

@@ -1,22 +1,36 @@
 package io.sluice.incremental;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.spec.Measure;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
  * The measures of one (metric, window, dims) group, accumulated record by record. Quantiles are
- * exact (Commons Math, R-7 interpolation): recompute reads the window's rows anyway, and exact
- * values keep the incremental and full paths identical.
+ * exact (Commons Math, R-7 interpolation) and sums are exact until written (rounded once), so the
+ * result does not depend on the order records arrive in: the incremental and full paths agree.
+ *
+ * <p>A metric whose measures are all decomposable (count, sum, avg, min, max, nulls) can also be
+ * kept by delta: {@link #resume} rebuilds the group from its metrics row and the exact partial state
+ * stored with it ({@link #partials()}), then {@link #add} and {@link #remove} apply the changed
+ * records. A removal that may take away the minimum or maximum cannot be applied by delta.
  */
 final class WindowAggregate {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Map<String, String>>> PARTIALS = new TypeReference<>() {};
+
   private final List<Measure> measures;
   private long count;
-  private final double[] sum;
+  private final BigDecimal[] sum;
   private final double[] min;
   private final double[] max;
   private final long[] present;
@@ -27,17 +41,64 @@ final class WindowAggregate {
   WindowAggregate(List<Measure> measures) {
     this.measures = measures;
     int n = measures.size();
-    sum = new double[n];
+    sum = new BigDecimal[n];
     min = new double[n];
     max = new double[n];
     present = new long[n];
     nulls = new long[n];
     for (int i = 0; i < n; i++) {
+      sum[i] = BigDecimal.ZERO;
       min[i] = Double.POSITIVE_INFINITY;
       max[i] = Double.NEGATIVE_INFINITY;
       distinct.add(measures.get(i).kind() == Measure.Kind.COUNT_DISTINCT ? new HashSet<>() : null);
       values.add(measures.get(i).kind() == Measure.Kind.PERCENTILE ? new ArrayList<>() : null);
     }
+  }
+
+  /** True when every measure can be kept by delta from the previous row and the changed records. */
+  static boolean decomposable(List<Measure> measures) {
+    return measures.stream().allMatch(m -> switch (m.kind()) {
+      case COUNT, SUM, AVG, MIN, MAX, NULLS -> true;
+      case COUNT_DISTINCT, PERCENTILE -> false;
+    });
+  }
+
+  /**
+   * The group as its metrics row says, ready for {@link #add} and {@link #remove}; null when the row
+   * carries no partial state (written by an older version, or for a metric that is not decomposable).
+   */
+  static WindowAggregate resume(List<Measure> measures, GenericRecord row) {
+    Object text = row.get(MetricsTable.PARTIALS);
+    Object n = row.get("count");
+    if (text == null || !(n instanceof Long)) {
+      return null;
+    }
+    Map<String, Map<String, String>> state;
+    try {
+      state = JSON.readValue(text.toString(), PARTIALS);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+    WindowAggregate a = new WindowAggregate(measures);
+    a.count = (Long) n;
+    for (int i = 0; i < measures.size(); i++) {
+      Measure m = measures.get(i);
+      if (m.field() == null) {
+        continue;
+      }
+      Map<String, String> f = state.get(m.field());
+      if (f == null) {
+        return null;
+      }
+      a.present[i] = Long.parseLong(f.get("n"));
+      a.nulls[i] = a.count - a.present[i];
+      a.sum[i] = new BigDecimal(f.get("sum"));
+      if (a.present[i] > 0 && m.kind().numeric) {
+        a.min[i] = Double.parseDouble(f.get("min"));
+        a.max[i] = Double.parseDouble(f.get("max"));
+      }
+    }
+    return a;
   }
 
   void add(Map<String, Object> event) {
@@ -58,7 +119,7 @@ final class WindowAggregate {
       }
       if (m.kind().numeric) {
         double d = ((Number) v).doubleValue();
-        sum[i] += d;
+        sum[i] = sum[i].add(new BigDecimal(d));
         min[i] = Math.min(min[i], d);
         max[i] = Math.max(max[i], d);
         if (values.get(i) != null) {
@@ -66,6 +127,44 @@ final class WindowAggregate {
         }
       }
     }
+  }
+
+  /**
+   * Takes a record that was counted in the group back out. False, with the group left unusable,
+   * when the result cannot be known without the other records: the record held a minimum or maximum.
+   * Only for groups of a {@link #decomposable} metric.
+   */
+  boolean remove(Map<String, Object> event) {
+    count--;
+    boolean known = true;
+    for (int i = 0; i < measures.size(); i++) {
+      Measure m = measures.get(i);
+      if (m.field() == null) {
+        continue;
+      }
+      Object v = event.get(m.field());
+      if (v == null) {
+        nulls[i]--;
+        continue;
+      }
+      present[i]--;
+      if (m.kind().numeric) {
+        double d = ((Number) v).doubleValue();
+        sum[i] = sum[i].subtract(new BigDecimal(d));
+        if (present[i] == 0) {
+          min[i] = Double.POSITIVE_INFINITY;
+          max[i] = Double.NEGATIVE_INFINITY;
+        } else if (d <= min[i] || d >= max[i]) {
+          known = false;
+        }
+      }
+    }
+    return known;
+  }
+
+  /** No record left: the group's row should go. */
+  boolean empty() {
+    return count == 0;
   }
 
   /** Value per measure column; null where no non-null input existed. */
@@ -77,13 +176,44 @@ final class WindowAggregate {
         case COUNT -> count;
         case NULLS -> nulls[i];
         case COUNT_DISTINCT -> (long) distinct.get(i).size();
-        case SUM -> any ? sum[i] : null;
-        case AVG -> any ? sum[i] / present[i] : null;
+        case SUM -> any ? sum[i].doubleValue() : null;
+        case AVG -> any ? sum[i].doubleValue() / present[i] : null;
         case MIN -> any ? min[i] : null;
         case MAX -> any ? max[i] : null;
         case PERCENTILE -> any ? percentile(values.get(i), m.percentile()) : null;
       };
       row.put(m.column(), v);
+    }
+    if (decomposable(measures)) {
+      row.put(MetricsTable.PARTIALS, partials());
+    }
+  }
+
+  /**
+   * The exact state behind the rounded columns, per field: non-null count, exact sum, min and max.
+   * Canonical text (sorted keys, no trailing zeros), so equal state gives equal text.
+   */
+  String partials() {
+    Map<String, Map<String, String>> state = new TreeMap<>();
+    for (int i = 0; i < measures.size(); i++) {
+      Measure m = measures.get(i);
+      // every measure of a field sees the same records; a numeric one also tracks sum, min and max
+      if (m.field() == null || (state.containsKey(m.field()) && !m.kind().numeric)) {
+        continue;
+      }
+      Map<String, String> f = new TreeMap<>();
+      f.put("n", Long.toString(present[i]));
+      f.put("sum", sum[i].signum() == 0 ? "0" : sum[i].stripTrailingZeros().toPlainString());
+      if (present[i] > 0 && m.kind().numeric) {
+        f.put("min", Double.toString(min[i]));
+        f.put("max", Double.toString(max[i]));
+      }
+      state.put(m.field(), f);
+    }
+    try {
+      return JSON.writeValueAsString(state);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -22,6 +22,9 @@ import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.io.HoodieMergedReadHandle;
 import org.apache.hudi.table.HoodieJavaTable;
 import org.apache.hudi.table.HoodieTable;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.io.api.Binary;
 
 /**
  * Reads committed state of a {@link HudiTable}, COW or MOR (base files merged with their logs):
@@ -106,15 +109,24 @@ public final class SnapshotReader {
    */
   public ReadStats forEach(Collection<String> partitions, java.util.function.Consumer<GenericRecord> sink) {
     Optional<String> last = latestInstant();
-    if (last.isEmpty()) {
+    return last.isEmpty() ? new ReadStats(0, 0, 0) : forEach(partitions, last.get(), sink);
+  }
+
+  /**
+   * Streams the records of the given partitions (all when null) as they were at instant {@code asOf},
+   * one file slice at a time. The file versions of that instant must not be cleaned yet (the latest
+   * instant's never are): a reader pinned to an instant sees exactly that commit even while writers go on.
+   */
+  public ReadStats forEach(Collection<String> partitions, String asOf, java.util.function.Consumer<GenericRecord> sink) {
+    if (!open()) {
       return new ReadStats(0, 0, 0);
     }
     long n = 0;
     int files = 0;
     long bytes = 0;
     for (String p : partitions == null ? partitions() : partitions) {
-      for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, last.get()).toList()) {
-        SliceRead r = read(slice, p, last.get());
+      for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, asOf).toList()) {
+        SliceRead r = read(slice, p, asOf);
         r.records().forEach(sink);
         n += r.records().size();
         files += r.files();
@@ -126,17 +138,41 @@ public final class SnapshotReader {
 
   /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */
   public SliceRead readFileGroup(String partition, String fileId, String asOf) {
+    return slice(partition, fileId, asOf).map(s -> read(s, partition, asOf)).orElse(new SliceRead(List.of(), 0, 0));
+  }
+
+  private Optional<FileSlice> slice(String partition, String fileId, String asOf) {
     if (!open()) {
+      return Optional.empty();
+    }
+    return hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(partition, asOf)
+        .filter(s -> s.getFileId().equals(fileId)).findFirst();
+  }
+
+  /**
+   * The records of one file group as of {@code asOf} that were written after {@code writtenAfter}
+   * (by {@code _hoodie_commit_time}). A plain base file is read with that predicate pushed into
+   * Parquet, so pages and records of older commits are skipped rather than assembled: a COW file
+   * group that took a few late inserts is rewritten whole, but only the new rows are wanted.
+   */
+  public SliceRead readFileGroup(String partition, String fileId, String asOf, String writtenAfter) {
+    Optional<FileSlice> slice = slice(partition, fileId, asOf);
+    if (slice.isEmpty()) {
       return new SliceRead(List.of(), 0, 0);
     }
-    Optional<FileSlice> slice = hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(partition, asOf)
-        .filter(s -> s.getFileId().equals(fileId)).findFirst();
-    return slice.map(s -> read(s, partition, asOf)).orElse(new SliceRead(List.of(), 0, 0));
+    if (slice.get().getLogFiles().findAny().isEmpty() && slice.get().getBaseFile().isPresent()) {
+      return readBaseFile(slice.get(), FilterCompat.get(FilterApi.gt(
+          FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter))));
+    }
+    SliceRead all = read(slice.get(), partition, asOf);
+    List<GenericRecord> newer = all.records().stream()
+        .filter(r -> r.get(HoodieRecord.COMMIT_TIME_METADATA_FIELD).toString().compareTo(writtenAfter) > 0).toList();
+    return new SliceRead(newer, all.files(), all.bytes());
   }
 
   private SliceRead read(FileSlice slice, String partition, String asOf) {
     if (slice.getLogFiles().findAny().isEmpty() && slice.getBaseFile().isPresent()) {
-      return readBaseFile(slice);
+      return readBaseFile(slice, FilterCompat.NOOP);
     }
     // The merged handle skips log blocks written after asOf, so MOR slices read as of that instant.
     HoodieMergedReadHandle<?, ?, ?, ?> h = new HoodieMergedReadHandle<>(config, Option.of(asOf), (HoodieTable) hoodieTable,
@@ -159,14 +195,14 @@ public final class SnapshotReader {
    * handle would wrap every record in a payload (serialise to bytes, deserialise again), which was
    * over a third of a metrics recompute. Deleted markers are dropped as the payload would drop them.
    */
-  private SliceRead readBaseFile(FileSlice slice) {
+  private SliceRead readBaseFile(FileSlice slice, FilterCompat.Filter filter) {
     org.apache.hadoop.conf.Configuration conf = baseFileConf;
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(slice.getBaseFile().get().getPath());
     Schema.Field deleted = readSchema.getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
     List<GenericRecord> out = new ArrayList<>();
     try (org.apache.parquet.hadoop.ParquetReader<GenericRecord> r = org.apache.parquet.avro.AvroParquetReader
         .<GenericRecord>builder(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))
-        .withDataModel(org.apache.avro.generic.GenericData.get()).withConf(conf).build()) {
+        .withDataModel(org.apache.avro.generic.GenericData.get()).withConf(conf).withFilter(filter).build()) {
       for (GenericRecord g = r.read(); g != null; g = r.read()) {
         if (deleted == null || !Boolean.TRUE.equals(g.get(deleted.pos()))) {
           out.add(g);
