@@ -26,7 +26,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `default`.`demo_metrics` (
   `late_correction` boolean COMMENT 'this revision changed a window that was already complete',
   `computed_at` timestamp,
   `source_instant` string COMMENT 'events-table instant this revision reflects',
-  `_hoodie_is_deleted` boolean)
+  `_hoodie_is_deleted` boolean,
+  `partials` string COMMENT 'exact state behind a decomposable metric\'s rounded measures (per field: count, sum, min, max), so the next recompute can apply changes by delta; null for other metrics')
 COMMENT 'Metric windows of pipeline demo, recomputed incrementally by Sluice'
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'

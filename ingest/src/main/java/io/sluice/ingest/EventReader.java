@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  *       skipping readable data because storage hiccupped would lose it.
  *   <li>An unexpected error (a bug, not bad content and not I/O) fails the batch the same way,
  *       without retry, with its stack trace in the log.
+ *   <li>A JSONL or CSV file whose name selects a Hadoop compression codec ({@code .gz}, {@code .bz2},
+ *       {@code .deflate}, ...) is decompressed on the fly; line numbers count decompressed lines. A
+ *       corrupt or truncated stream counts as an I/O failure: a file still being written is read
+ *       whole on a later run, and nothing half-read is committed.
  * </ul>
  *
  * Not thread-safe; use one instance per thread.
@@ -53,6 +59,7 @@ public final class EventReader {
   private final PipelineSpec spec;
   private final Schema userSchema;
   private final Configuration conf;
+  private final CompressionCodecFactory codecs;
   private final TableRecords tables;
   private final JsonLinesReader jsonl;
   private final CsvReader csv;
@@ -72,6 +79,7 @@ public final class EventReader {
     this.spec = spec;
     this.userSchema = userSchema;
     this.conf = conf;
+    this.codecs = new CompressionCodecFactory(conf);
     this.attempts = attempts;
     this.retryPauseMillis = retryPauseMillis;
     ValidationSpec rules = spec.source().validation();
@@ -168,7 +176,11 @@ public final class EventReader {
         avro.read(raw, st.getLen(), sink);
         return;
       }
-      InputStream in = new BufferedInputStream(LandingReadException.marking(raw), 1 << 16);
+      // Text files may be compressed; the codec comes from the name (.gz, .bz2, .deflate, ...), as in Hadoop's
+      // TextInputFormat. A corrupt or truncated stream fails the run naming the file, and nothing is committed.
+      CompressionCodec codec = codecs.getCodec(p);
+      InputStream marked = LandingReadException.marking(raw);
+      InputStream in = new BufferedInputStream(codec == null ? marked : codec.createInputStream(marked), 1 << 16);
       if (format == SourceFormat.CSV) {
         csv.read(in, sink);
       } else {
