@@ -74,9 +74,16 @@ final class BatchDeliveryCheck {
       String text = switch (kind) {
         case "new" -> "the source sends a field '" + field + "' the schema does not know";
         case "missing" -> "the source stopped sending required field '" + field + "'";
+        case "ignored" -> "the source sends a field '" + field + "' the schema does not know";
         default -> "the source sends '" + field + "' with a different type than the schema";
       };
       CheckResult.Finding f = CheckResult.of(DRIFT, CheckResult.QUALITY, table).column(field).values(n, 0, 0, material);
+      if (kind.equals("ignored")) {
+        // allow-unknown-fields kept the records: nothing is lost, but the producer's schema moved on
+        ctx.emit(f.score(Math.min(1, (double) n / material)), Severity.WARN, "failed", text + ": " + Windows.number(n)
+            + " records carried it and it was dropped (allow-unknown-fields: true); add it to the schema to keep it");
+        return;
+      }
       if (n < 10 && n < material) {
         ctx.pass(f, n + " record(s) quarantined for field '" + field + "' (" + kind + "): isolated bad records, not drift");
         return;

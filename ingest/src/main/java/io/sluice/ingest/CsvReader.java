@@ -207,6 +207,8 @@ final class CsvReader {
   private final class Header {
     final Schema.Field[] columns;
     final List<Schema.Field> absent = new ArrayList<>();
+    /** Columns the schema does not know, dropped from every row under allow-unknown-fields. */
+    final List<String> dropped = new ArrayList<>();
     final String problem;
 
     Header(List<String> names, long bytes, long invalidAt) {
@@ -235,6 +237,7 @@ final class CsvReader {
         columns[i] = ValueConverter.field(schema, name);
         if (columns[i] == null) {
           unknown.add("'" + name + "' (CSV column " + (i + 1) + ")");
+          dropped.add(name);
         } else if (!present.add(columns[i].name())) {
           problems.add("CSV header names field '" + columns[i].name() + "' twice (column " + (i + 1) + ")");
         }
@@ -268,6 +271,7 @@ final class CsvReader {
       for (Schema.Field f : absent) {
         r.put(f.pos(), converter.missing(f, f.name()));
       }
+      dropped.forEach(converter::ignored);
       return r;
     }
   }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
@@ -64,6 +66,7 @@ public final class EventReader {
   private final JsonLinesReader jsonl;
   private final CsvReader csv;
   private final AvroReader avro;
+  private final List<ValueConverter> converters;
   private final int attempts;
   private final long retryPauseMillis;
 
@@ -86,9 +89,11 @@ public final class EventReader {
     this.tables = new TableRecords(userSchema, spec.table(), rules);
     boolean lax = rules.allowUnknownFields();
     ValueConverter asJson = new ValueConverter(lax, ValueConverter.Style.JSON);
+    ValueConverter asAvro = new ValueConverter(lax, ValueConverter.Style.AVRO);
+    this.converters = List.of(asJson, asAvro);
     this.jsonl = new JsonLinesReader(userSchema, asJson, rules.maxRecordBytes());
     this.csv = new CsvReader(userSchema, asJson, rules.maxRecordBytes(), lax, spec.source().csv());
-    this.avro = new AvroReader(userSchema, new ValueConverter(lax, ValueConverter.Style.AVRO));
+    this.avro = new AvroReader(userSchema, asAvro);
   }
 
   /** Reads {@code files} in order; never throws for problems of a single file or record. */
@@ -100,6 +105,7 @@ public final class EventReader {
     long deletes = 0;
     int skipped = 0;
     int[] retries = {RETRY_BUDGET};
+    Map<String, Long> ignored = new TreeMap<>();
     for (LandingFile f : files) {
       Outcome o = readOne(f, retries);
       FileReport r = o.sink.report(o.skipped);
@@ -108,11 +114,12 @@ public final class EventReader {
       }
       good.addAll(o.sink.good);
       bad.addAll(o.sink.bad);
+      o.sink.ignored.forEach((k, n) -> ignored.merge(k, n, Long::sum));
       deletes += o.sink.deletes();
       skipped += o.skipped == null ? 0 : 1;
       reports.add(r);
     }
-    IngestResult result = new IngestResult(good, bad, reports, deletes);
+    IngestResult result = new IngestResult(good, bad, reports, deletes, ignored);
     LOG.info("{}: read {} files ({} skipped), {} records in = {} good ({} deletes) + {} quarantined, in {} ms",
         spec.name(), files.size(), skipped, result.recordsIn(), good.size(), deletes, bad.size(),
         (System.nanoTime() - t0) / 1_000_000);
@@ -127,7 +134,9 @@ public final class EventReader {
     for (int attempt = 1; attempt <= attempts; attempt++) {
       FileSink sink = new FileSink(f, tables);
       try {
+        converters.forEach(ValueConverter::drainIgnored);   // a failed attempt's notes do not count
         readFile(f, sink);
+        converters.forEach(c -> c.drainIgnored().forEach((k, n) -> sink.ignored.merge(k, n, Long::sum)));
         LOG.debug("{}: {}", f.path(), sink.report(null));
         return new Outcome(sink, null);
       } catch (IOException | RuntimeException e) {

@@ -15,6 +15,8 @@ final class FileSink {
   private final TableRecords tables;
   final List<GenericRecord> good = new ArrayList<>();
   final List<QuarantinedRecord> bad = new ArrayList<>();
+  /** Unknown fields dropped under allow-unknown-fields: field path to records that carried it. */
+  final java.util.Map<String, Long> ignored = new java.util.TreeMap<>();
   private long deletes;
   private long lastQuarantinedLine = -1;
 

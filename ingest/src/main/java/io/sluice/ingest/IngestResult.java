@@ -1,6 +1,7 @@
 package io.sluice.ingest;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 
 /** Outcome of reading a batch of landing files: valid records in the events-table schema, quarantined records and one report per file. */
@@ -9,8 +10,11 @@ public final class IngestResult {
   private final List<QuarantinedRecord> quarantined;
   private final List<FileReport> files;
   private final long deletes;
+  private final Map<String, Long> ignoredFields;
 
-  IngestResult(List<GenericRecord> records, List<QuarantinedRecord> quarantined, List<FileReport> files, long deletes) {
+  IngestResult(List<GenericRecord> records, List<QuarantinedRecord> quarantined, List<FileReport> files, long deletes,
+      Map<String, Long> ignoredFields) {
+    this.ignoredFields = Map.copyOf(ignoredFields);
     this.records = List.copyOf(records);
     this.quarantined = List.copyOf(quarantined);
     this.files = List.copyOf(files);
@@ -43,6 +47,14 @@ public final class IngestResult {
   /** Records read; always {@code records().size() + quarantined().size()}. */
   public long recordsIn() {
     return records.size() + quarantined.size();
+  }
+
+  /**
+   * Fields the schema does not know that {@code allow-unknown-fields: true} dropped, by path, with
+   * how many records carried each: schema drift that loses no record but would otherwise go unseen.
+   */
+  public Map<String, Long> ignoredFields() {
+    return ignoredFields;
   }
 
   /** How many of {@link #records()} delete their key. */

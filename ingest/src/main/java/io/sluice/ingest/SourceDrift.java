@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Schema drift in the source, read off the reasons records were quarantined: fields the schema does
  * not know ({@code new:<field>}), required fields that stopped arriving ({@code missing:<field>}) and
- * fields whose values no longer have the schema's type ({@code retyped:<field>}).
+ * fields whose values no longer have the schema's type ({@code retyped:<field>}); plus fields the
+ * schema does not know that {@code allow-unknown-fields} dropped from kept records ({@code ignored:<field>}).
  */
 public final class SourceDrift {
   private static final Pattern UNKNOWN = Pattern.compile("^unknown fields? (.+)$");
@@ -44,8 +45,9 @@ public final class SourceDrift {
   }
 
   /** Drift keys with the number of records showing each. */
-  public static Map<String, Long> count(List<QuarantinedRecord> quarantined) {
+  public static Map<String, Long> count(List<QuarantinedRecord> quarantined, Map<String, Long> ignoredFields) {
     Map<String, Long> out = new TreeMap<>();
+    ignoredFields.forEach((field, n) -> out.put("ignored:" + field, n));
     for (QuarantinedRecord q : quarantined) {
       for (String k : classify(q.error())) {
         out.merge(k, 1L, Long::sum);

@@ -71,6 +71,8 @@ final class ValueConverter {
   private final boolean allowUnknownFields;
   private final Style style;
   private final Map<Schema.Field, JsonNode> defaults = new IdentityHashMap<>();
+  /** Unknown fields dropped under allow-unknown-fields, by path, with the records that carried them. */
+  private final Map<String, Long> ignored = new java.util.TreeMap<>();
 
   ValueConverter(boolean allowUnknownFields, Style style) {
     this.allowUnknownFields = allowUnknownFields;
@@ -79,25 +81,36 @@ final class ValueConverter {
 
   // ---- records --------------------------------------------------------------------------------
 
+  /** Notes one record whose field {@code path} was dropped because the schema does not know it. */
+  void ignored(String path) {
+    ignored.merge(path, 1L, Long::sum);
+  }
+
+  /** The dropped unknown fields noted since the last call, with record counts; clears them. */
+  Map<String, Long> drainIgnored() {
+    Map<String, Long> out = Map.copyOf(ignored);
+    ignored.clear();
+    return out;
+  }
+
   /** Converts a JSON object to a record of {@code schema}; {@code path} is "" at the top level. */
   GenericData.Record record(JsonNode obj, Schema schema, String path) throws BadRecordException {
     if (!obj.isObject()) {
       throw new BadRecordException(where(path) + "expected " + (path.isEmpty() ? "a JSON object" : "a record")
           + ", got " + describe(obj));
     }
-    if (!allowUnknownFields) {
-      List<String> unknown = new ArrayList<>();
-      for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
-        String name = it.next();
-        if (field(schema, name) == null) {
-          unknown.add("'" + join(path, name) + "'");
-        }
-      }
-      if (!unknown.isEmpty()) {
-        throw new BadRecordException((unknown.size() == 1 ? "unknown field " : "unknown fields ")
-            + String.join(", ", unknown));
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (field(schema, name) == null) {
+        unknown.add(join(path, name));
       }
     }
+    if (!unknown.isEmpty() && !allowUnknownFields) {
+      throw new BadRecordException((unknown.size() == 1 ? "unknown field " : "unknown fields ")
+          + String.join(", ", unknown.stream().map(u -> "'" + u + "'").toList()));
+    }
+    unknown.forEach(this::ignored);
     GenericData.Record r = new GenericData.Record(schema);
     for (Schema.Field f : schema.getFields()) {
       String fp = join(path, f.name());

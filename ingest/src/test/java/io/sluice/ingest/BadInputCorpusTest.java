@@ -196,7 +196,12 @@ class BadInputCorpusTest {
     assertThat(reasons(balanced(jsonl.read(jsonl.land("x.jsonl", line + "\n" + two)), 2, 0)))
         .containsExactly("unknown field 'colour'", "unknown fields 'colour', 'size'");
     IngestFixture lax = new IngestFixture(dir.resolve("lax"), "jsonl", "validation:\n  allow-unknown-fields: true");
-    balanced(lax.read(lax.land("x.jsonl", line)), 1, 1);
+    IngestResult kept = balanced(lax.read(lax.land("x.jsonl", line + "\n" + two)), 2, 2);
+    // kept, but the drift is counted so the schema_drift check can report it
+    assertThat(kept.ignoredFields()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("colour", 2L, "size", 1L));
+    assertThat(SourceDrift.count(kept.quarantined(), kept.ignoredFields()))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("ignored:colour", 2L, "ignored:size", 1L));
+    assertThat(balanced(jsonl.read(jsonl.land("y.jsonl", line)), 1, 0).ignoredFields()).isEmpty();
   }
 
   @Test

@@ -145,7 +145,7 @@ public final class MiniBatch {
     long bytes = plan.files().stream().mapToLong(f -> f.length()).sum();
     return new StagedBatch(from, plan.next(), result.records(), result.recordsIn(), result.quarantined().size(),
         result.deletes(), bytes, plan.backlogFiles(), qInstant, result.files(),
-        SourceDrift.count(result.quarantined()), ms);
+        SourceDrift.count(result.quarantined(), result.ignoredFields()), ms);
   }
 
   /**
