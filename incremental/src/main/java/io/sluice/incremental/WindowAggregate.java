@@ -37,6 +37,7 @@ final class WindowAggregate {
   private final long[] nulls;
   private final List<Set<Object>> distinct = new ArrayList<>();
   private final List<List<Double>> values = new ArrayList<>();
+  private final List<QuantileBuckets> buckets = new ArrayList<>();
 
   WindowAggregate(List<Measure> measures) {
     this.measures = measures;
@@ -52,13 +53,14 @@ final class WindowAggregate {
       max[i] = Double.NEGATIVE_INFINITY;
       distinct.add(measures.get(i).kind() == Measure.Kind.COUNT_DISTINCT ? new HashSet<>() : null);
       values.add(measures.get(i).kind() == Measure.Kind.PERCENTILE ? new ArrayList<>() : null);
+      buckets.add(measures.get(i).kind() == Measure.Kind.APPROX_PERCENTILE ? new QuantileBuckets() : null);
     }
   }
 
   /** True when every measure can be kept by delta from the previous row and the changed records. */
   static boolean decomposable(List<Measure> measures) {
     return measures.stream().allMatch(m -> switch (m.kind()) {
-      case COUNT, SUM, AVG, MIN, MAX, NULLS -> true;
+      case COUNT, SUM, AVG, MIN, MAX, NULLS, APPROX_PERCENTILE -> true;
       case COUNT_DISTINCT, PERCENTILE -> false;
     });
   }
@@ -97,6 +99,13 @@ final class WindowAggregate {
         a.min[i] = Double.parseDouble(f.get("min"));
         a.max[i] = Double.parseDouble(f.get("max"));
       }
+      if (a.buckets.get(i) != null) {
+        String q = f.get("q");
+        if (q == null) {
+          return null;
+        }
+        a.buckets.set(i, QuantileBuckets.decode(q));
+      }
     }
     return a;
   }
@@ -125,6 +134,9 @@ final class WindowAggregate {
         if (values.get(i) != null) {
           values.get(i).add(d);
         }
+        if (buckets.get(i) != null) {
+          buckets.get(i).add(d);
+        }
       }
     }
   }
@@ -151,6 +163,9 @@ final class WindowAggregate {
       if (m.kind().numeric) {
         double d = ((Number) v).doubleValue();
         sum[i] = sum[i].subtract(new BigDecimal(d));
+        if (buckets.get(i) != null) {
+          buckets.get(i).remove(d);
+        }
         if (present[i] == 0) {
           min[i] = Double.POSITIVE_INFINITY;
           max[i] = Double.NEGATIVE_INFINITY;
@@ -181,6 +196,7 @@ final class WindowAggregate {
         case MIN -> any ? min[i] : null;
         case MAX -> any ? max[i] : null;
         case PERCENTILE -> any ? percentile(values.get(i), m.percentile()) : null;
+        case APPROX_PERCENTILE -> any ? buckets.get(i).quantile(m.percentile() / 100.0) : null;
       };
       row.put(m.column(), v);
     }
@@ -207,6 +223,12 @@ final class WindowAggregate {
       if (present[i] > 0 && m.kind().numeric) {
         f.put("min", Double.toString(min[i]));
         f.put("max", Double.toString(max[i]));
+      }
+      Map<String, String> before = state.get(m.field());
+      if (buckets.get(i) != null) {
+        f.put("q", buckets.get(i).encode());
+      } else if (before != null && before.containsKey("q")) {
+        f.put("q", before.get("q"));
       }
       state.put(m.field(), f);
     }

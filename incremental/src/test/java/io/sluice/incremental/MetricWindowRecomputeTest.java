@@ -42,7 +42,7 @@ class MetricWindowRecomputeTest {
           - name: by_kind
             grain: 1h
             dimensions: [kind, country]
-            measures: [count, nulls(amount), sum(amount), max(amount)]
+            measures: [count, nulls(amount), sum(amount), max(amount), approx_p50(amount), approx_p95(amount)]
           - name: daily
             grain: 1d
             measures: [count, count_distinct(user)]

@@ -138,7 +138,7 @@ final class SpecValidator {
   }
 
   private static final Set<String> METRIC_COLUMNS = Set.of("metric", "grain", "window_start", "window_end", "dims",
-      "revision", "is_complete", "late_correction", "computed_at", "source_instant", "dt", "_hoodie_is_deleted");
+      "revision", "is_complete", "late_correction", "computed_at", "source_instant", "dt", "_hoodie_is_deleted", "partials");
 
   private void checkMetrics(Schema schema, MetricsSpec metrics) {
     Set<String> names = new java.util.HashSet<>();
@@ -173,7 +173,8 @@ final class SpecValidator {
                 : EnumSet.allOf(Schema.Type.class));
           }
         } catch (IllegalArgumentException e) {
-          fail(path, e.getMessage(), "measures: count, sum(f), avg(f), min(f), max(f), count_distinct(f), p50(f)..p99(f), nulls(f)");
+          fail(path, e.getMessage(), "measures: count, sum(f), avg(f), min(f), max(f), count_distinct(f), p50(f)..p99(f),"
+              + " approx_p50(f)..approx_p99(f), nulls(f)");
         }
       }
       if (m.filter() != null) {

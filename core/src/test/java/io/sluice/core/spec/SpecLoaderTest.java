@@ -205,6 +205,15 @@ class SpecLoaderTest {
     assertThat(fails(GOOD + metrics.replace("v > 3 && gone == false", "v > > 3")).getMessage())
         .contains("metrics.definitions[0].filter", "not a valid expression");
     assertThat(fails(GOOD + metrics + "    - name: m1\n").getMessage()).contains("metric 'm1' is defined twice");
+    assertThat(fails(GOOD + metrics.replace("p95(v)", "approx_p95(id)")).getMessage())
+        .contains("metrics.definitions[0].measures[2]", "field 'id' is string");
+    assertThat(fails(GOOD + metrics.replace("p95(v)", "approx_p0(v)")).getMessage())
+        .contains("metrics.definitions[0].measures[2]", "must be p1..p99");
+    Measure approx = Measure.parse("approx_p95(v)");
+    assertThat(approx).isEqualTo(new Measure(Measure.Kind.APPROX_PERCENTILE, "v", 95));
+    assertThat(approx.column()).isEqualTo("approx_p95_v");
+    assertThat(approx).hasToString("approx_p95(v)");
+    assertThat(Measure.parse("p5(v)")).isEqualTo(new Measure(Measure.Kind.PERCENTILE, "v", 5));
   }
 
   @Test
