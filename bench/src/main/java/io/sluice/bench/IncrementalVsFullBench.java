@@ -61,7 +61,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
 
   @Option(names = "--metrics", defaultValue = "exact",
       description = {"Metric set: exact (count_distinct and p95, recomputed from the snapshot) or decomposable",
-          "(count, sum, avg, min, max, nulls: kept by delta). Default ${DEFAULT-VALUE}"})
+          "(count, sum, avg, min, max, approx_p95, nulls: kept by delta). Default ${DEFAULT-VALUE}"})
   MetricSet metricSet;
 
   /** The benchmark's metric definitions. */
@@ -84,7 +84,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
             - name: by_segment
               grain: 1h
               dimensions: [country, platform]
-              measures: [count, avg(latency_ms), max(latency_ms), nulls(amount)]
+              measures: [count, avg(latency_ms), max(latency_ms), approx_p95(latency_ms), nulls(amount)]
             - name: revenue
               grain: 1h
               dimensions: [country]

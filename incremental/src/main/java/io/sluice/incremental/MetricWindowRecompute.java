@@ -22,6 +22,7 @@ import java.util.List;
 import io.sluice.core.util.StageTimes;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -45,6 +46,13 @@ public final class MetricWindowRecompute {
   public static final String SOURCE_INSTANT_KEY = "sluice.metrics.source_instant";
   public static final String MAX_EVENT_TIME_KEY = "sluice.metrics.max_event_time";
   public static final String LATE_CORRECTIONS_KEY = "sluice.metrics.late_corrections";
+  /**
+   * Metrics whose rows are complete for their current definition (name to definition), i.e. computed
+   * from all events since the definition took effect. Only those may be kept by delta: a new or changed
+   * metric has no rows, or rows of another definition, for windows no change has touched since.
+   */
+  public static final String COMPLETE_DEFINITIONS_KEY = "sluice.metrics.complete_definitions";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(MetricWindowRecompute.class);
 
   private final PipelineSpec spec;
@@ -62,6 +70,12 @@ public final class MetricWindowRecompute {
 
     boolean decomposable() {
       return WindowAggregate.decomposable(measures);
+    }
+
+    /** Everything that decides a metric's rows, as text: a change of it invalidates them. */
+    String definition() {
+      return spec.grain().label() + " | " + String.join(",", spec.dimensions()) + " | " + measures + " | "
+          + (filter == null ? "" : spec.filter());
     }
   }
 
@@ -115,7 +129,8 @@ public final class MetricWindowRecompute {
     ChangeSet cs = Changes.of(events, eventsSchema).since(consumed).until(latest).read();
     t = StageTimes.lap(ms, "changes", t);
     // Deltas need rows that reflect exactly `consumed`; with nothing consumed yet, every window is recomputed.
-    Plan plan = new Plan(consumed);
+    // From the beginning every window with data is touched, so the run completes every metric.
+    Plan plan = new Plan(consumed, consumed == null ? null : completeDefinitions());
     long maxEvent = prevMax;
     for (Change c : cs.changes()) {
       for (GenericRecord img : new GenericRecord[] {c.before(), c.after()}) {
@@ -188,7 +203,7 @@ public final class MetricWindowRecompute {
     }
     boolean everything = from == null && to == null;
     long prevMax = metrics.table().latestCommitMetadata(MAX_EVENT_TIME_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
-    Plan plan = new Plan(null);
+    Plan plan = new Plan(null, everything ? null : completeDefinitions());
     plan.recomputeDays(days);
     return recompute(plan, prevMax, everything ? latest : consumed, latest, true, consumed, 0,
         new ScanMetrics(0, 0, 0, 0), ms, t);
@@ -200,17 +215,33 @@ public final class MetricWindowRecompute {
    */
   private final class Plan {
     private final String consumed;
+    /** Definitions complete before this run; null when this run recomputes everything, which completes them all. */
+    private final Map<String, String> complete;
     private final Map<Integer, Set<Long>> windows = new HashMap<>();
     private Set<String> days;   // full recompute: every window of these dates
     private final Map<String, DeltaGroup> deltas = new LinkedHashMap<>();
     private final Map<Integer, Set<Long>> flips = new HashMap<>();
 
-    Plan(String consumed) {
+    Plan(String consumed, Map<String, String> complete) {
       this.consumed = consumed;
+      this.complete = complete;
     }
 
     boolean byDelta(int metric) {
-      return consumed != null && compiled.get(metric).decomposable();
+      Compiled m = compiled.get(metric);
+      return consumed != null && complete != null && m.decomposable()
+          && m.definition().equals(complete.get(m.spec().name()));
+    }
+
+    /** What the commit records as complete: after a recompute of everything, every metric as defined now. */
+    Map<String, String> completeAfter() {
+      Map<String, String> out = new java.util.TreeMap<>();
+      for (Compiled m : compiled) {
+        if (complete == null || m.definition().equals(complete.get(m.spec().name()))) {
+          out.put(m.spec().name(), m.definition());
+        }
+      }
+      return out;
     }
 
     void recompute(int metric, long window) {
@@ -427,6 +458,7 @@ public final class MetricWindowRecompute {
       meta.put(MAX_EVENT_TIME_KEY, Long.toString(maxEvent[0]));
     }
     meta.put(LATE_CORRECTIONS_KEY, Long.toString(late));
+    meta.put(COMPLETE_DEFINITIONS_KEY, json(plan.completeAfter()));
     CommitResult c = new HudiWriter(metrics.table(), metrics.schema()).upsert(out, meta, CrashPoints.METRICS_WRITTEN);
     StageTimes.lap(ms, "write", t);
     RecomputeReport r = new RecomputeReport(full, false, since, until, changes, windows.size(), deltaWindows.size(),
@@ -436,6 +468,35 @@ public final class MetricWindowRecompute {
         since, until, changes, windows.size(), deltaWindows.size(), read.records(), partitions.size(), written, deleted,
         late, ms);
     return r;
+  }
+
+  private Map<String, String> completeDefinitions() {
+    Optional<String> text = metrics.table().latestCommitMetadata(COMPLETE_DEFINITIONS_KEY);
+    Map<String, String> out = new java.util.TreeMap<>();
+    try {
+      if (text.isPresent()) {
+        JSON.readTree(text.get()).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("{}: unreadable {} in the metrics commit ({}); every window is recomputed until a full recompute",
+          spec.name(), COMPLETE_DEFINITIONS_KEY, e.getMessage());
+    }
+    for (Compiled m : compiled) {
+      if (m.decomposable() && !m.definition().equals(out.get(m.spec().name()))) {
+        LOG.info("{}: metric {} is new or changed since its rows were complete: its touched windows are recomputed, and"
+            + " windows no change touches stay as they are; run `sluice incremental --full` once to rebuild it and"
+            + " to keep it by delta", spec.name(), m.spec().name());
+      }
+    }
+    return out;
+  }
+
+  private static String json(Map<String, String> m) {
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A decomposable group as its row says; null when it cannot be resumed, or reflects a later snapshot than {@code consumed}. */

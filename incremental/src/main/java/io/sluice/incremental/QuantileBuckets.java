@@ -2,8 +2,6 @@ package io.sluice.incremental;
 
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Counts of values in DDSketch's logarithmic buckets (relative accuracy {@value #ACCURACY}): an
@@ -16,10 +14,61 @@ final class QuantileBuckets {
   static final double ACCURACY = 0.01;
   private static final IndexMapping MAPPING = new LogarithmicMapping(ACCURACY);
 
-  private final TreeMap<Integer, Long> positive = new TreeMap<>();
-  private final TreeMap<Integer, Long> negative = new TreeMap<>();
+  private final Store positive = new Store();
+  private final Store negative = new Store();
   private long zeros;
   private long count;
+
+  /** Counts per bucket index in one array, grown as indexes arrive (a value range spans a few hundred). */
+  private static final class Store {
+    private long[] counts = new long[0];
+    private int offset;
+
+    void add(int index, long by) {
+      if (counts.length == 0) {
+        counts = new long[32];
+        offset = index - 16;
+      } else if (index < offset || index >= offset + counts.length) {
+        int low = Math.min(offset, index);
+        int high = Math.max(offset + counts.length - 1, index);
+        int size = Math.max(high - low + 1, counts.length * 2);
+        int newOffset = index < offset ? high - size + 1 : low;
+        long[] grown = new long[size];
+        System.arraycopy(counts, 0, grown, offset - newOffset, counts.length);
+        counts = grown;
+        offset = newOffset;
+      }
+      counts[index - offset] += by;
+    }
+
+    long total() {
+      long n = 0;
+      for (long c : counts) {
+        n += c;
+      }
+      return n;
+    }
+
+    String encode() {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != 0) {
+          sb.append(sb.length() == 0 ? "" : ",").append(offset + i).append(':').append(counts[i]);
+        }
+      }
+      return sb.toString();
+    }
+
+    void decode(String text) {
+      if (text.isEmpty()) {
+        return;
+      }
+      for (String pair : text.split(",")) {
+        int colon = pair.indexOf(':');
+        add(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
+      }
+    }
+  }
 
   void add(double v) {
     change(v, 1);
@@ -34,10 +83,9 @@ final class QuantileBuckets {
     double magnitude = Math.abs(v);
     if (magnitude < MAPPING.minIndexableValue()) {
       zeros += by;
-      return;
+    } else {
+      (v > 0 ? positive : negative).add(MAPPING.index(magnitude), by);
     }
-    TreeMap<Integer, Long> store = v > 0 ? positive : negative;
-    store.merge(MAPPING.index(magnitude), by, (a, b) -> a + b == 0 ? null : a + b);
   }
 
   /** The value at quantile {@code q} in [0, 1], within {@value #ACCURACY} relative error; null when empty. */
@@ -47,20 +95,21 @@ final class QuantileBuckets {
     }
     double rank = q * (count - 1);
     long seen = 0;
-    for (Map.Entry<Integer, Long> e : negative.descendingMap().entrySet()) {
-      seen += e.getValue();
-      if (seen > rank) {
-        return -MAPPING.value(e.getKey());
+    // ascending values: the most negative first (largest index of the negative store)
+    for (int i = negative.counts.length - 1; i >= 0; i--) {
+      seen += negative.counts[i];
+      if (negative.counts[i] != 0 && seen > rank) {
+        return -MAPPING.value(negative.offset + i);
       }
     }
     seen += zeros;
     if (seen > rank) {
       return 0.0;
     }
-    for (Map.Entry<Integer, Long> e : positive.entrySet()) {
-      seen += e.getValue();
-      if (seen > rank) {
-        return MAPPING.value(e.getKey());
+    for (int i = 0; i < positive.counts.length; i++) {
+      seen += positive.counts[i];
+      if (positive.counts[i] != 0 && seen > rank) {
+        return MAPPING.value(positive.offset + i);
       }
     }
     throw new IllegalStateException("bucket counts do not add up to " + count);
@@ -68,7 +117,7 @@ final class QuantileBuckets {
 
   /** Compact canonical text: {@code index:count} pairs, positive then negative buckets, then zeros. */
   String encode() {
-    return pairs(positive) + "|" + pairs(negative) + "|" + zeros;
+    return positive.encode() + "|" + negative.encode() + "|" + zeros;
   }
 
   static QuantileBuckets decode(String text) {
@@ -77,27 +126,10 @@ final class QuantileBuckets {
       throw new IllegalArgumentException("not quantile buckets: " + text);
     }
     QuantileBuckets b = new QuantileBuckets();
-    read(parts[0], b.positive);
-    read(parts[1], b.negative);
+    b.positive.decode(parts[0]);
+    b.negative.decode(parts[1]);
     b.zeros = Long.parseLong(parts[2]);
-    b.count = b.zeros + b.positive.values().stream().mapToLong(Long::longValue).sum()
-        + b.negative.values().stream().mapToLong(Long::longValue).sum();
+    b.count = b.zeros + b.positive.total() + b.negative.total();
     return b;
-  }
-
-  private static String pairs(TreeMap<Integer, Long> store) {
-    StringBuilder sb = new StringBuilder();
-    store.forEach((i, n) -> sb.append(sb.length() == 0 ? "" : ",").append(i).append(':').append(n));
-    return sb.toString();
-  }
-
-  private static void read(String text, TreeMap<Integer, Long> store) {
-    if (text.isEmpty()) {
-      return;
-    }
-    for (String pair : text.split(",")) {
-      int colon = pair.indexOf(':');
-      store.put(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
-    }
   }
 }

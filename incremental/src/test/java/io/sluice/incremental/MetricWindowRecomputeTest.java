@@ -272,4 +272,51 @@ class MetricWindowRecomputeTest {
     new MetricWindowRecompute(fresh, conf).full(null, null);
     assertThat(MetricRows.canonical(m.metricsTable())).isEqualTo(MetricRows.canonical(freshTable));
   }
+
+  @Test
+  void aMetricAddedLaterIsRecomputedNotKeptByDeltaUntilAFullRecomputeCompletesIt() throws Exception {
+    String withOrders = DECOMPOSABLE + """
+            - name: orders
+              grain: 1h
+              filter: "kind == 'order'"
+              measures: [count, sum(amount)]
+        """;
+    Configuration conf = new Configuration();
+    PipelineSpec before = spec("grow", "cow", DECOMPOSABLE);
+    MiniBatch ingest = new MiniBatch(before, conf);
+    Path landing = Path.of(java.net.URI.create(before.source().landingDir()));
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      sb.append(event(i, i % 9, COUNTRIES[i % 3], i % 2 == 0 ? "order" : "view", 1.0 + i, T0 + (i % 48) * HOUR + i, 1, false));
+    }
+    Files.writeString(landing.resolve("history.jsonl"), sb.toString());
+    ingest.runOnce();
+    new MetricWindowRecompute(before, conf).incremental();
+
+    // the spec gains a metric; its first incremental run must not build rows from the changes alone
+    PipelineSpec after = spec("grow", "cow", withOrders);
+    MetricWindowRecompute m = new MetricWindowRecompute(after, conf);
+    Files.writeString(landing.resolve("b1.jsonl"), event(1000, 1, "DE", "order", 5.0, T0 + 5 * HOUR + 17, 1, false));
+    new MiniBatch(after, conf).runOnce();
+    RecomputeReport first = m.incremental();
+    assertThat(first.deltaWindows()).as("only the complete metric by delta").isEqualTo(1);
+    assertThat(first.partitionsRead()).isEqualTo(1);
+    PipelineSpec fresh = spec("grow_full", "cow", withOrders);
+    new MetricWindowRecompute(fresh, conf).full(null, null);
+    MetricsTable reference = new MetricWindowRecompute(fresh, conf).metricsTable();
+    String touched = "orders|" + (T0 + 5 * HOUR) + "|";
+    assertThat(MetricRows.canonical(m.metricsTable()).get(touched)).isNotNull()
+        .isEqualTo(MetricRows.canonical(reference).get(touched));
+
+    // once a full recompute has built it, the new metric is kept by delta as well
+    m.full(null, null);
+    Files.writeString(landing.resolve("b2.jsonl"), event(1001, 2, "FR", "order", 6.0, T0 + 6 * HOUR + 17, 1, false));
+    new MiniBatch(after, conf).runOnce();
+    RecomputeReport second = m.incremental();
+    assertThat(second.deltaWindows()).isEqualTo(2);
+    assertThat(second.partitionsRead()).isZero();
+    deleteTree(Path.of(java.net.URI.create(fresh.metricsBasePath())));
+    new MetricWindowRecompute(fresh, conf).full(null, null);
+    assertThat(MetricRows.canonical(m.metricsTable())).isEqualTo(MetricRows.canonical(reference));
+  }
 }
