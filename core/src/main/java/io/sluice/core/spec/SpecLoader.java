@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -137,6 +138,11 @@ public final class SpecLoader {
       String msg = m.getCause() != null ? m.getCause().getMessage() : m.getOriginalMessage();
       return new SpecException(file, dotted(m.getPath()), line, "invalid value: " + msg,
           "see conf/reference.yaml for the expected form");
+    }
+    if (e instanceof InvalidNullException n) {
+      String key = n.getPropertyName() == null ? "this key" : "'" + n.getPropertyName().getSimpleName() + "'";
+      return new SpecException(file, dotted(n.getPath()), line, key + " is YAML's null here (unquoted null, Null,"
+          + " NULL and ~ all are), not text", "quote the value, e.g. null-value: \"NULL\"");
     }
     if (e instanceof MismatchedInputException m) {
       String type = m.getTargetType() == null ? "a different type" : describe(m.getTargetType());

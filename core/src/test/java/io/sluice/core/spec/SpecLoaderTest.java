@@ -217,6 +217,15 @@ class SpecLoaderTest {
   }
 
   @Test
+  void anUnquotedYamlNullIsNotTakenForTheNullValueText() throws IOException {
+    String csv = GOOD.replace("  schema: e.avsc\n", "  schema: e.avsc\n  format: csv\n  csv:\n    null-value: NULL\n");
+    SpecException e = fails(csv);
+    assertThat(e.getMessage()).contains("source.csv.null-value", "'null-value' is YAML's null", "null-value: \"NULL\"");
+    assertThat(load(csv.replace("null-value: NULL", "null-value: \"NULL\"")).source().csv().nullValue()).isEqualTo("NULL");
+    assertThat(load(GOOD).source().csv().nullValue()).isEmpty();
+  }
+
+  @Test
   void filtersCannotReachJava() {
     assertThatThrownBy(() -> EventFilter.compile("''.getClass().forName('java.lang.Runtime')"))
         .isInstanceOf(IllegalArgumentException.class);
