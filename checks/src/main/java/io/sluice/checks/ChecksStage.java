@@ -120,13 +120,13 @@ public final class ChecksStage {
     ProfileStore store = new ProfileStore(spec.checksStateDir(), conf);
     RecordOutlierCheck.Summary records = null;
     if (newEvents) {
-      ChangeSet[] changes = new ChangeSet[1];
-      profiles = checkEvents(ctx, store, lastEvents, eventsUntil, lastWm, changes);
+      EventsChecked checked = checkEvents(ctx, store, lastEvents, eventsUntil, lastWm);
+      profiles = checked.profiles();
       t = StageTimes.lap(ms, "events", t);
-      if (spec.checks().records().enabled() && changes[0] != null) {
+      if (spec.checks().records().enabled() && checked.changes() != null) {
         // The model as of this run's end is saved before the results commit: a rerun of the same
         // range starts again from the model as of its start and overwrites it identically.
-        records = scoreRecords(ctx, changes[0], lastEvents, eventsUntil);
+        records = scoreRecords(ctx, checked.changes(), lastEvents, eventsUntil);
         t = StageTimes.lap(ms, "records", t);
       }
     }
@@ -251,8 +251,10 @@ public final class ChecksStage {
     return summary;
   }
 
-  private ProfileStore.State checkEvents(CheckContext ctx, ProfileStore store, String since, String until, long lastWm,
-                                         ChangeSet[] changes) {
+  /** The column profiles to save after an events check, and the changes it read; both null when the range was unavailable. */
+  private record EventsChecked(ProfileStore.State profiles, ChangeSet changes) {}
+
+  private EventsChecked checkEvents(CheckContext ctx, ProfileStore store, String since, String until, long lastWm) {
     String table = spec.table().name();
     BatchDeliveryCheck delivery = new BatchDeliveryCheck();
     BatchDeliveryCheck.Delivered delivered = new BatchDeliveryCheck.Delivered();
@@ -264,9 +266,8 @@ public final class ChecksStage {
       ctx.emit(CheckResult.of("column_quality", CheckResult.QUALITY, table), Severity.WARN, "skipped",
           "quality checks skipped this run: " + e.getMessage());
       delivery.drift(ctx, table, delivered);
-      return null;
+      return new EventsChecked(null, null);
     }
-    changes[0] = ec;
     List<String> columns = profiledColumns();
     String eventTime = spec.table().eventTimeField();
     long lateSize = volumeMetric() == null ? 3_600_000L : volumeMetric().grain().size().toMillis();
@@ -316,7 +317,7 @@ public final class ChecksStage {
       state.days.keySet().removeIf(d -> d.compareTo(oldest) < 0 && state.days.size() > spec.checks().history().toDays());
       state.through = until;
     }
-    return state;
+    return new EventsChecked(state, ec);
   }
 
   private Map<String, ColumnProfile> baseline(ProfileStore.State state) {
