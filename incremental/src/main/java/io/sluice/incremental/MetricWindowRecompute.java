@@ -1,5 +1,7 @@
 package io.sluice.incremental;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.CrashPoints;
 import io.sluice.core.SluiceException;
 import io.sluice.core.spec.EventFilter;
@@ -12,6 +14,7 @@ import io.sluice.upserts.HudiTable;
 import io.sluice.upserts.HudiWriter;
 import io.sluice.upserts.MiniBatch;
 import io.sluice.upserts.SnapshotReader;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +55,7 @@ public final class MetricWindowRecompute {
    * metric has no rows, or rows of another definition, for windows no change has touched since.
    */
   public static final String COMPLETE_DEFINITIONS_KEY = "sluice.metrics.complete_definitions";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(MetricWindowRecompute.class);
 
   private final PipelineSpec spec;
@@ -75,7 +78,7 @@ public final class MetricWindowRecompute {
     /** Everything that decides a metric's rows, as text: a change of it invalidates them. */
     String definition() {
       return spec.grain().label() + " | " + String.join(",", spec.dimensions()) + " | " + measures + " | "
-          + (filter == null ? "" : spec.filter());
+          + Objects.toString(spec.filter(), "");
     }
   }
 
@@ -235,7 +238,7 @@ public final class MetricWindowRecompute {
 
     /** What the commit records as complete: after a recompute of everything, every metric as defined now. */
     Map<String, String> completeAfter() {
-      Map<String, String> out = new java.util.TreeMap<>();
+      Map<String, String> out = new TreeMap<>();
       for (Compiled m : compiled) {
         if (complete == null || m.definition().equals(complete.get(m.spec().name()))) {
           out.put(m.spec().name(), m.definition());
@@ -439,11 +442,7 @@ public final class MetricWindowRecompute {
       written++;
     }
     for (GenericRecord gone : existing.values()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (String f : List.of("metric", "grain", "window_start", "window_end", "dims")) {
-        Object v = gone.get(f);
-        row.put(f, v instanceof Utf8 ? v.toString() : v);
-      }
+      Map<String, Object> row = rowGroup(compiled.get(indexOf(gone.get("metric").toString())), gone);
       boolean wasComplete = Boolean.TRUE.equals(gone.get("is_complete"));
       late += wasComplete ? 1 : 0;
       out.add(record(row, gone, wasComplete, wasComplete, true, now, readAsOf));
@@ -472,12 +471,12 @@ public final class MetricWindowRecompute {
 
   private Map<String, String> completeDefinitions() {
     Optional<String> text = metrics.table().latestCommitMetadata(COMPLETE_DEFINITIONS_KEY);
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     try {
       if (text.isPresent()) {
         JSON.readTree(text.get()).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warn("{}: unreadable {} in the metrics commit ({}); every window is recomputed until a full recompute",
           spec.name(), COMPLETE_DEFINITIONS_KEY, e.getMessage());
     }
@@ -494,7 +493,7 @@ public final class MetricWindowRecompute {
   private static String json(Map<String, String> m) {
     try {
       return JSON.writeValueAsString(m);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

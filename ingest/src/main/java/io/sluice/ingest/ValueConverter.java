@@ -27,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.avro.Conversions;
 import org.apache.avro.JsonProperties;
@@ -72,7 +73,7 @@ final class ValueConverter {
   private final Style style;
   private final Map<Schema.Field, JsonNode> defaults = new IdentityHashMap<>();
   /** Unknown fields dropped under allow-unknown-fields, by path, with the records that carried them. */
-  private final Map<String, Long> ignored = new java.util.TreeMap<>();
+  private final Map<String, Long> ignored = new TreeMap<>();
 
   ValueConverter(boolean allowUnknownFields, Style style) {
     this.allowUnknownFields = allowUnknownFields;

@@ -126,7 +126,7 @@ public final class SnapshotReader {
     long bytes = 0;
     for (String p : partitions == null ? partitions() : partitions) {
       for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, asOf).toList()) {
-        SliceRead r = read(slice, p, asOf);
+        SliceRead r = read(slice, p, asOf, null);
         r.records().forEach(sink);
         n += r.records().size();
         files += r.files();
@@ -138,7 +138,7 @@ public final class SnapshotReader {
 
   /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */
   public SliceRead readFileGroup(String partition, String fileId, String asOf) {
-    return slice(partition, fileId, asOf).map(s -> read(s, partition, asOf)).orElse(new SliceRead(List.of(), 0, 0));
+    return readFileGroup(partition, fileId, asOf, null);
   }
 
   private Optional<FileSlice> slice(String partition, String fileId, String asOf) {
@@ -153,26 +153,18 @@ public final class SnapshotReader {
    * The records of one file group as of {@code asOf} that were written after {@code writtenAfter}
    * (by {@code _hoodie_commit_time}). A plain base file is read with that predicate pushed into
    * Parquet, so pages and records of older commits are skipped rather than assembled: a COW file
-   * group that took a few late inserts is rewritten whole, but only the new rows are wanted.
+   * group that took a few late inserts is rewritten whole, but only the new rows are wanted. A null
+   * {@code writtenAfter} keeps every record.
    */
   public SliceRead readFileGroup(String partition, String fileId, String asOf, String writtenAfter) {
-    Optional<FileSlice> slice = slice(partition, fileId, asOf);
-    if (slice.isEmpty()) {
-      return new SliceRead(List.of(), 0, 0);
-    }
-    if (slice.get().getLogFiles().findAny().isEmpty() && slice.get().getBaseFile().isPresent()) {
-      return readBaseFile(slice.get(), FilterCompat.get(FilterApi.gt(
-          FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter))));
-    }
-    SliceRead all = read(slice.get(), partition, asOf);
-    List<GenericRecord> newer = all.records().stream()
-        .filter(r -> r.get(HoodieRecord.COMMIT_TIME_METADATA_FIELD).toString().compareTo(writtenAfter) > 0).toList();
-    return new SliceRead(newer, all.files(), all.bytes());
+    return slice(partition, fileId, asOf).map(s -> read(s, partition, asOf, writtenAfter))
+        .orElse(new SliceRead(List.of(), 0, 0));
   }
 
-  private SliceRead read(FileSlice slice, String partition, String asOf) {
+  private SliceRead read(FileSlice slice, String partition, String asOf, String writtenAfter) {
     if (slice.getLogFiles().findAny().isEmpty() && slice.getBaseFile().isPresent()) {
-      return readBaseFile(slice, FilterCompat.NOOP);
+      return readBaseFile(slice, writtenAfter == null ? FilterCompat.NOOP : FilterCompat.get(FilterApi.gt(
+          FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter))));
     }
     // The merged handle skips log blocks written after asOf, so MOR slices read as of that instant.
     HoodieMergedReadHandle<?, ?, ?, ?> h = new HoodieMergedReadHandle<>(config, Option.of(asOf), (HoodieTable) hoodieTable,
@@ -181,7 +173,12 @@ public final class SnapshotReader {
     List<GenericRecord> out = new ArrayList<>();
     for (HoodieRecord<?> r : h.getMergedRecords()) {
       try {
-        r.toIndexedRecord(readSchema, props).ifPresent(ir -> out.add((GenericRecord) ir.getData()));
+        r.toIndexedRecord(readSchema, props).ifPresent(ir -> {
+          GenericRecord g = (GenericRecord) ir.getData();
+          if (writtenAfter == null || g.get(HoodieRecord.COMMIT_TIME_METADATA_FIELD).toString().compareTo(writtenAfter) > 0) {
+            out.add(g);
+          }
+        });
       } catch (IOException e) {
         throw new SluiceException("cannot read record " + r.getRecordKey() + " of " + table.layout().name(), e);
       }
