@@ -27,6 +27,8 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 final class WindowAggregate {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Map<String, String>>> PARTIALS = new TypeReference<>() {};
+  /** Partial-state key of the group's own record count; not a valid Avro field name. */
+  private static final String GROUP = "*";
 
   private final List<Measure> measures;
   private long count;
@@ -35,6 +37,8 @@ final class WindowAggregate {
   private final double[] max;
   private final long[] present;
   private final long[] nulls;
+  /** Whether the measure's field has a min or max measure; only then are its extremes kept exactly. */
+  private final boolean[] extremes;
   private final List<Set<Object>> distinct = new ArrayList<>();
   private final List<List<Double>> values = new ArrayList<>();
   private final List<QuantileBuckets> buckets = new ArrayList<>();
@@ -47,7 +51,11 @@ final class WindowAggregate {
     max = new double[n];
     present = new long[n];
     nulls = new long[n];
+    extremes = new boolean[n];
     for (int i = 0; i < n; i++) {
+      String field = measures.get(i).field();
+      extremes[i] = field != null && measures.stream().anyMatch(m -> field.equals(m.field())
+          && (m.kind() == Measure.Kind.MIN || m.kind() == Measure.Kind.MAX));
       sum[i] = BigDecimal.ZERO;
       min[i] = Double.POSITIVE_INFINITY;
       max[i] = Double.NEGATIVE_INFINITY;
@@ -71,14 +79,20 @@ final class WindowAggregate {
    */
   static WindowAggregate resume(List<Measure> measures, GenericRecord row) {
     Object text = row.get(MetricsTable.PARTIALS);
-    Object n = row.get("count");
-    if (text == null || !(n instanceof Long)) {
+    if (text == null) {
       return null;
     }
     Map<String, Map<String, String>> state;
     try {
       state = JSON.readValue(text.toString(), PARTIALS);
     } catch (JsonProcessingException e) {
+      return null;
+    }
+    Map<String, String> group = state.get(GROUP);
+    // rows written before the group's record count was kept take it from their count column
+    Object n = group != null ? Long.valueOf(group.get("n"))
+        : row.getSchema().getField("count") != null ? row.get("count") : null;
+    if (!(n instanceof Long)) {
       return null;
     }
     WindowAggregate a = new WindowAggregate(measures);
@@ -95,7 +109,7 @@ final class WindowAggregate {
       a.present[i] = Long.parseLong(f.get("n"));
       a.nulls[i] = a.count - a.present[i];
       a.sum[i] = new BigDecimal(f.get("sum"));
-      if (a.present[i] > 0 && m.kind().numeric) {
+      if (a.present[i] > 0 && a.extremes[i]) {
         a.min[i] = Double.parseDouble(f.get("min"));
         a.max[i] = Double.parseDouble(f.get("max"));
       }
@@ -143,7 +157,8 @@ final class WindowAggregate {
 
   /**
    * Takes a record that was counted in the group back out. False, with the group left unusable,
-   * when the result cannot be known without the other records: the record held a minimum or maximum.
+   * when the result cannot be known without the other records: the record held a minimum or maximum
+   * of a field that has a min or max measure.
    * Only for groups of a {@link #decomposable} metric.
    */
   boolean remove(Map<String, Object> event) {
@@ -169,7 +184,7 @@ final class WindowAggregate {
         if (present[i] == 0) {
           min[i] = Double.POSITIVE_INFINITY;
           max[i] = Double.NEGATIVE_INFINITY;
-        } else if (d <= min[i] || d >= max[i]) {
+        } else if (extremes[i] && (d <= min[i] || d >= max[i])) {
           known = false;
         }
       }
@@ -206,11 +221,14 @@ final class WindowAggregate {
   }
 
   /**
-   * The exact state behind the rounded columns, per field: non-null count, exact sum, min and max.
+   * The exact state behind the rounded columns: the group's record count under {@code "*"} (no Avro
+   * field can have that name) and, per field, non-null count, exact sum, quantile buckets, and min and
+   * max when the metric measures them.
    * Canonical text (sorted keys, no trailing zeros), so equal state gives equal text.
    */
   String partials() {
     Map<String, Map<String, String>> state = new TreeMap<>();
+    state.put(GROUP, Map.of("n", Long.toString(count)));
     for (int i = 0; i < measures.size(); i++) {
       Measure m = measures.get(i);
       // every measure of a field sees the same records; a numeric one also tracks sum, min and max
@@ -220,7 +238,7 @@ final class WindowAggregate {
       Map<String, String> f = new TreeMap<>();
       f.put("n", Long.toString(present[i]));
       f.put("sum", sum[i].signum() == 0 ? "0" : sum[i].stripTrailingZeros().toPlainString());
-      if (present[i] > 0 && m.kind().numeric) {
+      if (present[i] > 0 && extremes[i]) {
         f.put("min", Double.toString(min[i]));
         f.put("max", Double.toString(max[i]));
       }

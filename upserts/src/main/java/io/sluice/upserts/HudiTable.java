@@ -153,11 +153,13 @@ public final class HudiTable {
     props.put("hoodie.bloom.index.update.partition.path", "true");
     props.put("hoodie.simple.index.update.partition.path", "true");
     // Mini-batches and late data make many small base files. Hudi's dynamic bloom filter starts at
-    // num_entries (default 60000, ~430 KB per file) and grows with the file up to its max entries, so a
-    // small start keeps the false-positive rate while a file of a few late events stays small
-    // (bench/run late-data: 11x fewer bytes written by a MOR late-data upsert).
+    // num_entries (default 60000 at fpp 1e-9, ~430 KB per file) and adds a row of that size each time
+    // the file outgrows it; a lookup tests every row. 10,000 at 1e-6 keeps a file of a few late events
+    // at ~48 KB and a 100K-record file at 10 rows (at 1,000 it had 100, and the MOR upsert spent a
+    // quarter of its time hashing keys): bench/run upsert and late-data.
     props.put("hoodie.bloom.index.filter.type", "DYNAMIC_V0");
-    props.put("hoodie.index.bloom.num_entries", "1000");
+    props.put("hoodie.index.bloom.num_entries", "10000");
+    props.put("hoodie.index.bloom.fpp", "0.000001");
     boolean mor = layout.type() == TableType.MOR;
     if (mor) {
       // Hudi 0.15.0's Java MOR upsert packs inserts into "small" base files even when the slice has
