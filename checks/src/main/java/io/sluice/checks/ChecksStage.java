@@ -5,6 +5,7 @@ import io.sluice.checks.records.RecordBatch;
 import io.sluice.checks.records.RecordModel;
 import io.sluice.checks.records.RecordModelStore;
 import io.sluice.checks.records.RecordOutlierCheck;
+import io.sluice.core.CrashPoints;
 import io.sluice.core.SluiceException;
 import io.sluice.core.spec.ChecksSpec;
 import io.sluice.core.spec.EventSchemas;
@@ -13,6 +14,7 @@ import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.util.StageTimes;
 import io.sluice.incremental.Change;
 import io.sluice.incremental.ChangeSet;
+import io.sluice.incremental.ChangeSetCache;
 import io.sluice.incremental.Changes;
 import io.sluice.incremental.MetricWindowRecompute;
 import io.sluice.incremental.MetricsTable;
@@ -48,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * The checks stage: after each metrics recompute, judges what changed since the last run (the metric
  * windows and events records, read incrementally) plus a freshness gate on every run, writes every
  * finding to {@code <pipeline>_check_results} and routes alerts. The events and metrics instants it
- * checked up to travel in the results commit, so a rerun after a crash redoes exactly the same run.
+ * checked up to travel in the results commit, and its column profiles and detector state go live only
+ * with that commit ({@link StagedState}), so a rerun after a crash redoes exactly the same run.
  */
 public final class ChecksStage {
   public static final String EVENTS_INSTANT_KEY = "sluice.checks.events_instant";
@@ -65,6 +68,7 @@ public final class ChecksStage {
   private final Schema userSchema;
   private final DetectorStateStore detectorStore;
   private Clock clock = Clock.systemUTC();
+  private ChangeSetCache changeCache;
 
   public ChecksStage(PipelineSpec spec, Configuration conf) {
     if (spec.metrics().isEmpty()) {
@@ -87,6 +91,12 @@ public final class ChecksStage {
     return this;
   }
 
+  /** Reads the events' changes through {@code cache}, which an earlier stage of the run may have filled. */
+  public ChecksStage withChangeCache(ChangeSetCache cache) {
+    this.changeCache = cache;
+    return this;
+  }
+
   public CheckResultsTable resultsTable() {
     return results;
   }
@@ -98,6 +108,8 @@ public final class ChecksStage {
     String lastEvents = results.table().latestCommitMetadata(EVENTS_INSTANT_KEY).orElse(null);
     String lastMetrics = results.table().latestCommitMetadata(METRICS_INSTANT_KEY).orElse(null);
     long lastWm = results.table().latestCommitMetadata(WATERMARK_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
+    StagedState staged = new StagedState(spec.checksStateDir(), conf);
+    staged.recover(token(lastEvents, lastMetrics));
     String latestMetrics = metrics.table().exists()
         ? new SnapshotReader(metrics.table(), metrics.schema()).latestInstant().orElse(null) : null;
     String eventsUntil = metrics.table().latestCommitMetadata(MetricWindowRecompute.SOURCE_INSTANT_KEY).orElse(null);
@@ -134,12 +146,19 @@ public final class ChecksStage {
     meta.put(EVENTS_INSTANT_KEY, eventsUntil == null ? "" : eventsUntil);
     meta.put(METRICS_INSTANT_KEY, latestMetrics == null ? "" : latestMetrics);
     meta.put(WATERMARK_KEY, String.valueOf(Math.max(watermark, lastWm)));
-    CommitResult c = results.write(ctx.results(), meta, io.sluice.core.CrashPoints.CHECKS_WRITTEN);
-    t = StageTimes.lap(ms, "write", t);
+    // Profiles and detector state go live only with the results that were judged with them.
     if (profiles != null) {
-      store.save(profiles);
+      new ProfileStore(staged.dir(), conf).save(profiles);
     }
-    detectors.forEach(detectorStore::save);
+    DetectorStateStore stagedDetectors = new DetectorStateStore(staged.dir(), conf);
+    detectors.forEach(stagedDetectors::save);
+    if (profiles != null || !detectors.isEmpty()) {
+      staged.seal(token(eventsUntil, latestMetrics));
+    }
+    CommitResult c = results.write(ctx.results(), meta, CrashPoints.CHECKS_WRITTEN);
+    CrashPoints.reach(CrashPoints.CHECKS_COMMITTED);
+    staged.publish();
+    t = StageTimes.lap(ms, "write", t);
     Map<String, Integer> sent = new AlertRouter(spec, conf, clock).route(ctx.results());
     StageTimes.lap(ms, "alerts", t);
     ChecksReport r = new ChecksReport(ctx.runId(), !newMetrics && !newEvents, List.copyOf(ctx.results()), series,
@@ -147,6 +166,11 @@ public final class ChecksStage {
     LOG.info("{}: checks run {}: {} findings ({} critical, {} warn), alerts {}, ms {}", spec.name(), r.runId(),
         r.results().size(), r.count(Severity.CRITICAL), r.count(Severity.WARN), sent, ms);
     return r;
+  }
+
+  /** What a results commit records as checked: the events and metrics instants. */
+  private static String token(String eventsInstant, String metricsInstant) {
+    return Objects.toString(eventsInstant, "") + "|" + Objects.toString(metricsInstant, "");
   }
 
   private List<MetricAnomalyCheck.ScoredSeries> checkMetrics(CheckContext ctx, String since, String until, long lastWm,
@@ -261,7 +285,8 @@ public final class ChecksStage {
     events.commitMetadataBetween(since, until, MiniBatch.BATCH_STATS_KEY).values().forEach(delivered::add);
     ChangeSet ec;
     try {
-      ec = Changes.of(events, eventsSchema).since(since).until(until).read();
+      ec = changeCache != null ? changeCache.read(events, eventsSchema, since, until)
+          : Changes.of(events, eventsSchema).since(since).until(until).read();
     } catch (RangeUnavailableException e) {
       ctx.emit(CheckResult.of("column_quality", CheckResult.QUALITY, table), Severity.WARN, "skipped",
           "quality checks skipped this run: " + e.getMessage());

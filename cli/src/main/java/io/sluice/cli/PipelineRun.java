@@ -4,11 +4,12 @@ import io.sluice.checks.ChecksReport;
 import io.sluice.checks.ChecksStage;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.hive.MetastoreSync;
-import java.time.Clock;
+import io.sluice.incremental.ChangeSetCache;
 import io.sluice.incremental.MetricWindowRecompute;
 import io.sluice.incremental.RecomputeReport;
 import io.sluice.upserts.BatchReport;
 import io.sluice.upserts.MiniBatch;
+import java.time.Clock;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -23,6 +24,8 @@ final class PipelineRun {
   private final MetricWindowRecompute metrics;
   private final ChecksStage checks;
   private final MetastoreSync sync;
+  /** Metrics and checks consume the same batch: its changes are read once per run. */
+  private final ChangeSetCache changes = new ChangeSetCache();
 
   PipelineRun(PipelineSpec spec, Configuration conf) {
     this(spec, conf, Clock.systemUTC());
@@ -31,8 +34,9 @@ final class PipelineRun {
   /** With {@code clock} as the checks' "now" (the demo runs on simulated time). */
   PipelineRun(PipelineSpec spec, Configuration conf, Clock clock) {
     this.batch = new MiniBatch(spec, conf);
-    this.metrics = spec.metrics().isEmpty() ? null : new MetricWindowRecompute(spec, conf);
-    this.checks = metrics == null || !spec.checks().enabled() ? null : new ChecksStage(spec, conf).withClock(clock);
+    this.metrics = spec.metrics().isEmpty() ? null : new MetricWindowRecompute(spec, conf).withChangeCache(changes);
+    this.checks = metrics == null || !spec.checks().enabled() ? null
+        : new ChecksStage(spec, conf).withClock(clock).withChangeCache(changes);
     this.sync = spec.hive().sync() ? new MetastoreSync(spec, conf) : null;
   }
 
@@ -53,8 +57,14 @@ final class PipelineRun {
   Report once() {
     BatchReport upsert = batch.runOnce();
     // Recompute also when no new files arrived: an earlier run may have died between the two commits.
-    RecomputeReport m = metrics == null ? null : metrics.incremental();
-    ChecksReport c = checks == null ? null : checks.run();
+    RecomputeReport m;
+    ChecksReport c;
+    try {
+      m = metrics == null ? null : metrics.incremental();
+      c = checks == null ? null : checks.run();
+    } finally {
+      changes.clear();
+    }
     // Sync after every stage committed; a failed sync is reported and retried, never fails the run.
     boolean changed = !upsert.nothingNew() || (m != null && !m.nothingNew()) || (c != null && !c.nothingNew());
     MetastoreSync.Report s = sync == null || !changed && sync.pending().isEmpty() ? null : sync.syncAll();

@@ -27,6 +27,8 @@ public final class CrashPoints {
   public static final String METRICS_WRITTEN = "metrics.written";
   /** Check results written for the checks run's instant; the instant is inflight, no alert sent yet. */
   public static final String CHECKS_WRITTEN = "checks.written";
+  /** Check results committed; the run's profiles and detector state are staged, not yet published. */
+  public static final String CHECKS_COMMITTED = "checks.committed";
   /** Every commit of the batch is done; the metastore sync is about to start. */
   public static final String SYNC_STARTED = "sync.started";
 

@@ -64,6 +64,7 @@ public final class MetricWindowRecompute {
   private final MetricsTable metrics;
   private final List<Compiled> compiled = new ArrayList<>();
   private final String eventTime;
+  private ChangeSetCache changeCache;
 
   /** A metric with its parsed measures and filter. */
   private record Compiled(MetricSpec spec, List<Measure> measures, EventFilter filter) {
@@ -94,6 +95,12 @@ public final class MetricWindowRecompute {
     for (MetricSpec m : spec.metrics().definitions()) {
       compiled.add(new Compiled(m, m.parsedMeasures(), m.filter() == null ? null : EventFilter.compile(m.filter())));
     }
+  }
+
+  /** Reads the events' changes through {@code cache}, shared with later stages of the same run. */
+  public MetricWindowRecompute withChangeCache(ChangeSetCache cache) {
+    this.changeCache = cache;
+    return this;
   }
 
   public MetricsTable metricsTable() {
@@ -129,7 +136,8 @@ public final class MetricWindowRecompute {
       return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
           new ScanMetrics(0, 0, 0, 0), null, ms);
     }
-    ChangeSet cs = Changes.of(events, eventsSchema).since(consumed).until(latest).read();
+    ChangeSet cs = changeCache != null ? changeCache.read(events, eventsSchema, consumed, latest)
+        : Changes.of(events, eventsSchema).since(consumed).until(latest).read();
     t = StageTimes.lap(ms, "changes", t);
     // Deltas need rows that reflect exactly `consumed`; with nothing consumed yet, every window is recomputed.
     // From the beginning every window with data is touched, so the run completes every metric.

@@ -159,6 +159,32 @@ class ChangesTest {
   }
 
   @Test
+  void aChangeCacheReusesTheSetOfAnIdenticalFixedRangeOnly() throws Exception {
+    MiniBatch mb = pipeline("cow", 7, null);
+    land(mb, "a.jsonl", line(1, 1, 1, false) + line(2, 1, 1, false));
+    mb.runOnce();
+    String first = Changes.of(mb.events(), mb.tableSchema()).read().until();
+    land(mb, "b.jsonl", line(3, 1, 1, false) + line(1, 2, 2, false));
+    mb.runOnce();
+    String second = Changes.of(mb.events(), mb.tableSchema()).read().until();
+
+    ChangeSetCache cache = new ChangeSetCache();
+    ChangeSet a = cache.read(mb.events(), mb.tableSchema(), null, first);
+    assertThat(cache.read(mb.events(), mb.tableSchema(), null, first)).isSameAs(a);
+    ChangeSet b = cache.read(mb.events(), mb.tableSchema(), first, second);
+    assertThat(b).isNotSameAs(a);
+    assertThat(b.changes()).extracting(Change::key).containsExactlyInAnyOrder("k3", "k1");
+    assertThat(cache.read(mb.events(), mb.tableSchema(), null, first)).as("only the last range is held")
+        .isNotSameAs(a).extracting(ChangeSet::until).isEqualTo(first);
+    ChangeSet latest = cache.read(mb.events(), mb.tableSchema(), first, null);
+    assertThat(cache.read(mb.events(), mb.tableSchema(), first, null)).as("'latest' may move: read again")
+        .isNotSameAs(latest);
+    ChangeSet held = cache.read(mb.events(), mb.tableSchema(), first, second);
+    cache.clear();
+    assertThat(cache.read(mb.events(), mb.tableSchema(), first, second)).isNotSameAs(held);
+  }
+
+  @Test
   void rangeWhoseFileVersionsWereCleanedFailsInsteadOfReturningLess() throws Exception {
     MiniBatch mb = pipeline("cow", 1, "hoodie.cleaner.commits.retained: \"1\"\nhoodie.keep.min.commits: \"3\"\nhoodie.keep.max.commits: \"4\"");
     String first = null;

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rerun safety of the record model through the real pipeline (ingest, Hudi upsert, metrics,
- * checks): a checks run that dies after writing its results but before committing them is rerun,
- * and every persisted model version must be byte-identical (same fingerprint) to a crash-free twin
- * pipeline's, so the rerun neither trained twice nor skipped a batch.
+ * Rerun safety of the checks' persisted state through the real pipeline (ingest, Hudi upsert,
+ * metrics, checks): a checks run that dies around its results commit is rerun, and every persisted
+ * model version, column profile and detector state must equal a crash-free twin pipeline's, so the
+ * rerun neither learnt a batch twice nor skipped one.
  */
 class RecordModelRerunTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +54,9 @@ class RecordModelRerunTest {
           metrics:
             definitions:
               - {name: by_platform, grain: 1h, dimensions: [platform], measures: [count]}
+              - {name: latency, grain: 5m, measures: [count, avg(latency_ms)]}
           checks:
+            anomaly: {replay: 30m}
             records: {enabled: true, entity: user_id, trees: 20, sample-size: 256}
             alerts: {sinks: [{type: jsonl, path: alerts.jsonl, min-severity: critical}]}
           """.formatted(name, dir.resolve(name), schema, name);
@@ -87,6 +89,35 @@ class RecordModelRerunTest {
       return new ChecksStage(spec, conf).run();
     }
 
+    /**
+     * The live checks state other than record models (whose versions are named by instants): relative
+     * path to content, gunzipped, with the instant-valued "through" dropped, since instants differ
+     * between twin pipelines.
+     */
+    Map<String, String> liveState() throws Exception {
+      Path root = Path.of(new org.apache.hadoop.fs.Path(spec.checksStateDir()).toUri().getPath());
+      Map<String, String> out = new java.util.TreeMap<>();
+      try (var files = Files.walk(root)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          String rel = root.relativize(f).toString();
+          // incidents.json is alert routing state: wall-clock times, named by pipeline
+          if (rel.startsWith("records") || rel.endsWith(".crc") || rel.equals("incidents.json")) {
+            continue;
+          }
+          byte[] bytes = Files.readAllBytes(f);
+          if (rel.endsWith(".gz")) {
+            bytes = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+          }
+          var tree = JSON.readTree(bytes);
+          if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove("through");
+          }
+          out.put(rel, tree.toString());
+        }
+      }
+      return out;
+    }
+
     Map<String, String> fingerprints() {
       RecordModelStore store = new RecordModelStore(spec.checksStateDir(), conf);
       Map<String, String> out = new LinkedHashMap<>();
@@ -103,6 +134,43 @@ class RecordModelRerunTest {
     CrashPoints.onReach(null);
   }
 
+  /** Runs a batch of {@code p} that is killed when it reaches {@code point}. */
+  private static void killedAt(String point, Pipeline p) {
+    CrashPoints.onReach(reached -> {
+      if (reached.equals(point)) {
+        throw new IllegalStateException("simulated kill at " + reached);
+      }
+    });
+    assertThatThrownBy(p::batch).hasStackTraceContaining("simulated kill");
+    CrashPoints.onReach(null);
+  }
+
+  @Test
+  void aCrashBeforeOrAfterTheResultsCommitLeavesTheSameProfilesAndDetectorStateAsACrashFreeRun() throws Exception {
+    Pipeline clean = new Pipeline("calm");
+    Pipeline crashed = new Pipeline("killed");
+    SyntheticEvents genA = new SyntheticEvents(9);
+    SyntheticEvents genB = new SyntheticEvents(9);
+    for (int h = 0; h < 6; h++) {
+      clean.land(genA.batch(DAY0 + h * 3_600_000L, 400, SyntheticEvents.Outlier.NONE, 0));
+      crashed.land(genB.batch(DAY0 + h * 3_600_000L, 400, SyntheticEvents.Outlier.NONE, 0));
+      clean.batch();
+      String point = h == 2 ? CrashPoints.CHECKS_WRITTEN : h == 4 ? CrashPoints.CHECKS_COMMITTED : null;
+      if (point == null) {
+        crashed.batch();
+        continue;
+      }
+      killedAt(point, crashed);
+      ChecksReport rerun = new ChecksStage(crashed.spec, crashed.conf).run();
+      assertThat(rerun.nothingNew()).as("results committed before the kill at %s", point)
+          .isEqualTo(point.equals(CrashPoints.CHECKS_COMMITTED));
+    }
+    Map<String, String> expected = clean.liveState();
+    assertThat(expected).containsKey("profiles.json");
+    assertThat(expected.get("detectors/latency.json.gz")).as("series detectors were saved").contains("last_window");
+    assertThat(crashed.liveState()).isEqualTo(expected);
+  }
+
   @Test
   void aRerunAfterACrashLeavesTheSameModelAsACrashFreeRun() throws Exception {
     Pipeline clean = new Pipeline("clean");
@@ -115,13 +183,7 @@ class RecordModelRerunTest {
       crashed.land(genB.batch(DAY0 + h * 3_600_000L, 600, kind, 5));
       ChecksReport a = clean.batch();
       if (h == 2 || h == 3) {
-        CrashPoints.onReach(p -> {
-          if (p.equals(CrashPoints.CHECKS_WRITTEN)) {
-            throw new IllegalStateException("simulated kill at " + p);
-          }
-        });
-        assertThatThrownBy(crashed::batch).hasStackTraceContaining("simulated kill");
-        CrashPoints.onReach(null);
+        killedAt(CrashPoints.CHECKS_WRITTEN, crashed);
         ChecksReport rerun = new ChecksStage(crashed.spec, crashed.conf).run();
         assertThat(rerun.records().scored()).isEqualTo(a.records().scored());
         assertThat(rerun.records().flagged()).isEqualTo(a.records().flagged());

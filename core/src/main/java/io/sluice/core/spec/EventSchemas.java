@@ -4,11 +4,10 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.util.HadoopConfs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,8 +25,9 @@ public final class EventSchemas {
   public static final String DT = "dt";
   public static final String HR = "hr";
 
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+  private static final long DAY_MILLIS = 86_400_000L;
+  private static final String[] HOURS = IntStream.range(0, 24).mapToObj(h -> String.format("%02d", h))
+      .toArray(String[]::new);
 
   private EventSchemas() {}
 
@@ -61,17 +61,17 @@ public final class EventSchemas {
 
   /** Hive-style partition path for an event time in epoch milliseconds, e.g. {@code dt=2024-05-01/hr=07}. */
   public static String partitionPath(long eventTimeMillis, PartitionGrain grain) {
-    Instant t = Instant.ofEpochMilli(eventTimeMillis);
-    String day = "dt=" + DAY.format(t);
-    return grain == PartitionGrain.HOUR ? day + "/hr=" + HOUR.format(t) : day;
+    String day = "dt=" + day(eventTimeMillis);
+    return grain == PartitionGrain.HOUR ? day + "/hr=" + hour(eventTimeMillis) : day;
   }
 
   public static String day(long eventTimeMillis) {
-    return DAY.format(Instant.ofEpochMilli(eventTimeMillis));
+    // called per record: LocalDate prints ISO yyyy-MM-dd without a formatter's ZonedDateTime
+    return LocalDate.ofEpochDay(Math.floorDiv(eventTimeMillis, DAY_MILLIS)).toString();
   }
 
   public static String hour(long eventTimeMillis) {
-    return HOUR.format(Instant.ofEpochMilli(eventTimeMillis));
+    return HOURS[(int) (Math.floorMod(eventTimeMillis, DAY_MILLIS) / 3_600_000L)];
   }
 
   /** Converts a value of the event-time field to epoch millis, honouring timestamp-micros. */
