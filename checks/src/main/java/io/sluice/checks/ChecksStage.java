@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
@@ -110,6 +111,9 @@ public final class ChecksStage {
     long lastWm = results.table().latestCommitMetadata(WATERMARK_KEY).map(Long::parseLong).orElse(Long.MIN_VALUE);
     StagedState staged = new StagedState(spec.checksStateDir(), conf);
     staged.recover(token(lastEvents, lastMetrics));
+    AlertRouter router = new AlertRouter(spec, conf, clock);
+    RoutedAlerts routed = new RoutedAlerts(spec.checksStateDir(), conf);
+    routeUnsent(router, routed);
     String latestMetrics = metrics.table().exists()
         ? new SnapshotReader(metrics.table(), metrics.schema()).latestInstant().orElse(null) : null;
     String eventsUntil = metrics.table().latestCommitMetadata(MetricWindowRecompute.SOURCE_INSTANT_KEY).orElse(null);
@@ -159,13 +163,52 @@ public final class ChecksStage {
     CrashPoints.reach(CrashPoints.CHECKS_COMMITTED);
     staged.publish();
     t = StageTimes.lap(ms, "write", t);
-    Map<String, Integer> sent = new AlertRouter(spec, conf, clock).route(ctx.results());
+    Map<String, Integer> sent = router.route(ctx.results());
+    routed.routedThrough(c.instant());
     StageTimes.lap(ms, "alerts", t);
     ChecksReport r = new ChecksReport(ctx.runId(), !newMetrics && !newEvents, List.copyOf(ctx.results()), series,
         records, sent, c.instant(), ms);
     LOG.info("{}: checks run {}: {} findings ({} critical, {} warn), alerts {}, ms {}", spec.name(), r.runId(),
         r.results().size(), r.count(Severity.CRITICAL), r.count(Severity.WARN), sent, ms);
     return r;
+  }
+
+  /**
+   * Routes the findings of results commits whose run stopped before alerting, so a crash delays an
+   * alert but never drops it. A repeat of one that did go out is held back as an open incident.
+   */
+  private void routeUnsent(AlertRouter router, RoutedAlerts routed) {
+    String latest = results.table().exists()
+        ? new SnapshotReader(results.table(), CheckResultsTable.SCHEMA).latestInstant().orElse(null) : null;
+    Optional<String> through = routed.through();
+    if (through.isEmpty()) {
+      // A first run starts from nothing; results from before this record existed are taken as routed.
+      routed.routedThrough(latest == null ? "" : latest);
+      return;
+    }
+    String since = through.get().isEmpty() ? null : through.get();
+    if (latest == null || (since != null && latest.compareTo(since) <= 0)) {
+      return;
+    }
+    List<CheckResult> unsent = new ArrayList<>();
+    try {
+      ChangeSet missed = Changes.of(results.table(), CheckResultsTable.SCHEMA).since(since).until(latest).read();
+      for (Change ch : missed.changes()) {
+        if (ch.after() != null) {
+          unsent.add(CheckResultsTable.fromRecord(ch.after()));
+        }
+      }
+    } catch (RangeUnavailableException e) {
+      LOG.warn("{}: results after {} were never alerted and are no longer readable: {}", spec.name(), since, e.getMessage());
+      routed.routedThrough(latest);
+      return;
+    }
+    if (!unsent.isEmpty()) {
+      LOG.warn("{}: a run committed results through {} but stopped before alerting; routing its {} findings now",
+          spec.name(), latest, unsent.size());
+      router.route(unsent);
+    }
+    routed.routedThrough(latest);
   }
 
   /** What a results commit records as checked: the events and metrics instants. */
