@@ -12,6 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
@@ -51,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       whole on a later run, and nothing half-read is committed.
  * </ul>
  *
- * Not thread-safe; use one instance per thread.
+ * Files are read in parallel by {@code source.read-threads} threads (default: the machine's cores);
+ * the result is the same as reading them one by one. Not thread-safe; use one instance per thread.
  */
 public final class EventReader {
   private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
@@ -63,10 +71,7 @@ public final class EventReader {
   private final Configuration conf;
   private final CompressionCodecFactory codecs;
   private final TableRecords tables;
-  private final JsonLinesReader jsonl;
-  private final CsvReader csv;
-  private final AvroReader avro;
-  private final List<ValueConverter> converters;
+  private final int threads;
   private final int attempts;
   private final long retryPauseMillis;
 
@@ -85,18 +90,38 @@ public final class EventReader {
     this.codecs = new CompressionCodecFactory(conf);
     this.attempts = attempts;
     this.retryPauseMillis = retryPauseMillis;
-    ValidationSpec rules = spec.source().validation();
-    this.tables = new TableRecords(userSchema, spec.table(), rules);
-    boolean lax = rules.allowUnknownFields();
-    ValueConverter asJson = new ValueConverter(lax, ValueConverter.Style.JSON);
-    ValueConverter asAvro = new ValueConverter(lax, ValueConverter.Style.AVRO);
-    this.converters = List.of(asJson, asAvro);
-    this.jsonl = new JsonLinesReader(userSchema, asJson, rules.maxRecordBytes());
-    this.csv = new CsvReader(userSchema, asJson, rules.maxRecordBytes(), lax, spec.source().csv());
-    this.avro = new AvroReader(userSchema, asAvro);
+    this.tables = new TableRecords(userSchema, spec.table(), spec.source().validation());
+    this.threads = spec.source().readThreads();
   }
 
-  /** Reads {@code files} in order; never throws for problems of a single file or record. */
+  /** The format readers of one thread; their value converters keep per-file notes, so never shared. */
+  private final class Formats {
+    final ValueConverter asJson;
+    final ValueConverter asAvro;
+    final JsonLinesReader jsonl;
+    final CsvReader csv;
+    final AvroReader avro;
+
+    Formats() {
+      ValidationSpec rules = spec.source().validation();
+      boolean lax = rules.allowUnknownFields();
+      asJson = new ValueConverter(lax, ValueConverter.Style.JSON);
+      asAvro = new ValueConverter(lax, ValueConverter.Style.AVRO);
+      jsonl = new JsonLinesReader(userSchema, asJson, rules.maxRecordBytes());
+      csv = new CsvReader(userSchema, asJson, rules.maxRecordBytes(), lax, spec.source().csv());
+      avro = new AvroReader(userSchema, asAvro);
+    }
+
+    List<ValueConverter> converters() {
+      return List.of(asJson, asAvro);
+    }
+  }
+
+  /**
+   * Reads {@code files}, up to {@code source.read-threads} at a time, and returns their records in
+   * file order, so the result does not depend on the thread count; never throws for problems of a
+   * single file or record.
+   */
   public IngestResult read(List<LandingFile> files) {
     long t0 = System.nanoTime();
     List<GenericRecord> good = new ArrayList<>();
@@ -104,10 +129,8 @@ public final class EventReader {
     List<FileReport> reports = new ArrayList<>();
     long deletes = 0;
     int skipped = 0;
-    int[] retries = {RETRY_BUDGET};
     Map<String, Long> ignored = new TreeMap<>();
-    for (LandingFile f : files) {
-      Outcome o = readOne(f, retries);
+    for (Outcome o : readAll(files)) {
       FileReport r = o.sink.report(o.skipped);
       if (r.recordsIn() != r.good() + r.quarantined()) {
         throw new IllegalStateException("bug: " + r);
@@ -128,14 +151,59 @@ public final class EventReader {
 
   private record Outcome(FileSink sink, String skipped) {}
 
+  /** Every file's outcome in file order; the first failing file, in file order, fails the batch. */
+  private List<Outcome> readAll(List<LandingFile> files) {
+    AtomicInteger retries = new AtomicInteger(RETRY_BUDGET);
+    int n = Math.min(threads, files.size());
+    if (n <= 1) {
+      Formats formats = new Formats();
+      return files.stream().map(f -> readOne(f, formats, retries)).toList();
+    }
+    BlockingQueue<Formats> idle = new ArrayBlockingQueue<>(n);
+    for (int i = 0; i < n; i++) {
+      idle.add(new Formats());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+      Thread t = new Thread(r, "sluice-read-" + spec.name());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Outcome>> pending = new ArrayList<>(files.size());
+      for (LandingFile f : files) {
+        pending.add(pool.submit(() -> {
+          Formats formats = idle.take();
+          try {
+            return readOne(f, formats, retries);
+          } finally {
+            idle.add(formats);
+          }
+        }));
+      }
+      List<Outcome> out = new ArrayList<>(files.size());
+      for (Future<Outcome> p : pending) {
+        out.add(p.get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new SluiceException(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SluiceException("interrupted while reading landing files of " + spec.name(), e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** @param retries retries left in this batch; decremented when one is used */
-  private Outcome readOne(LandingFile f, int[] retries) {
+  private Outcome readOne(LandingFile f, Formats formats, AtomicInteger retries) {
     Exception failure = null;
+    List<ValueConverter> converters = formats.converters();
     for (int attempt = 1; attempt <= attempts; attempt++) {
       FileSink sink = new FileSink(f, tables);
       try {
         converters.forEach(ValueConverter::drainIgnored);   // a failed attempt's notes do not count
-        readFile(f, sink);
+        readFile(f, formats, sink);
         converters.forEach(c -> c.drainIgnored().forEach((k, n) -> sink.ignored.merge(k, n, Long::sum)));
         LOG.debug("{}: {}", f.path(), sink.report(null));
         return new Outcome(sink, null);
@@ -153,8 +221,7 @@ public final class EventReader {
         }
         failure = io;   // includes "not found" for a file that exists: local filesystems say so for permission denied
       }
-      if (attempt < attempts && retries[0] > 0) {
-        retries[0]--;
+      if (attempt < attempts && retries.getAndUpdate(r -> Math.max(0, r - 1)) > 0) {
         LOG.warn("{}: cannot read ({}); retrying in {} ms", f.path(), describe(failure), retryPauseMillis);
         if (!pause()) {
           break;
@@ -167,7 +234,7 @@ public final class EventReader {
         + "; nothing was committed and the next run retries it", failure);
   }
 
-  private void readFile(LandingFile f, FileSink sink) throws IOException {
+  private void readFile(LandingFile f, Formats formats, FileSink sink) throws IOException {
     Path p = new Path(f.path());
     FileSystem fs = p.getFileSystem(conf);
     FileStatus st = fs.getFileStatus(p);
@@ -182,7 +249,7 @@ public final class EventReader {
     SourceFormat format = spec.source().format();
     try (FSDataInputStream raw = fs.open(p)) {
       if (format == SourceFormat.AVRO) {
-        avro.read(raw, st.getLen(), sink);
+        formats.avro.read(raw, st.getLen(), sink);
         return;
       }
       // Text files may be compressed; the codec comes from the name (.gz, .bz2, .deflate, ...), as in Hadoop's
@@ -191,9 +258,9 @@ public final class EventReader {
       InputStream marked = LandingReadException.marking(raw);
       InputStream in = new BufferedInputStream(codec == null ? marked : codec.createInputStream(marked), 1 << 16);
       if (format == SourceFormat.CSV) {
-        csv.read(in, sink);
+        formats.csv.read(in, sink);
       } else {
-        jsonl.read(in, sink);
+        formats.jsonl.read(in, sink);
       }
     }
   }

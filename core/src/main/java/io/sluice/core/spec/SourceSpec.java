@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxBytesPerBatch cap on bytes taken by one batch, default 1g (one file is always taken)
  * @param listingLookback how far behind the newest processed file's modification time new files are
  *     still looked for, default 1h; covers writers that close files out of order
+ * @param readThreads landing files parsed at once, default the machine's available processors;
+ *     records come out in file order whatever the count
  */
 public record SourceSpec(
     @JsonProperty("landing-dir") String landingDir,
@@ -24,6 +26,7 @@ public record SourceSpec(
     @JsonProperty("max-files-per-batch") Integer maxFilesPerBatch,
     @JsonProperty("max-bytes-per-batch") ByteSize maxBytesPerBatch,
     @JsonProperty("listing-lookback") Duration listingLookback,
+    @JsonProperty("read-threads") Integer readThreads,
     @JsonProperty("csv") CsvOptions csv,
     @JsonProperty("validation") ValidationSpec validation) {
 
@@ -33,12 +36,13 @@ public record SourceSpec(
     maxFilesPerBatch = maxFilesPerBatch == null ? 1000 : maxFilesPerBatch;
     maxBytesPerBatch = maxBytesPerBatch == null ? ByteSize.parse("1g") : maxBytesPerBatch;
     listingLookback = listingLookback == null ? Duration.ofHours(1) : listingLookback;
+    readThreads = readThreads == null ? Runtime.getRuntime().availableProcessors() : readThreads;
     csv = csv == null ? CsvOptions.DEFAULT : csv;
     validation = validation == null ? ValidationSpec.DEFAULT : validation;
   }
 
   SourceSpec withPaths(String landing, String schemaPath) {
     return new SourceSpec(landing, format, schemaPath, filePattern, maxFilesPerBatch,
-        maxBytesPerBatch, listingLookback, csv, validation);
+        maxBytesPerBatch, listingLookback, readThreads, csv, validation);
   }
 }

@@ -10,7 +10,7 @@ final class SpecResolver {
     String name = raw.name();
     String workDir = absolute(raw.workDir() == null ? "sluice-work" : raw.workDir(), cwd);
     SourceSpec src = raw.source() == null
-        ? new SourceSpec(null, null, null, null, null, null, null, null, null) : raw.source();
+        ? new SourceSpec(null, null, null, null, null, null, null, null, null, null) : raw.source();
     String landing = src.landingDir() == null
         ? workDir + "/landing/" + name : under(src.landingDir(), workDir);
     String schema = src.schema() == null ? null : absolute(src.schema(), specDir);

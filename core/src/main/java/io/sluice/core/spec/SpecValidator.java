@@ -34,6 +34,9 @@ final class SpecValidator {
           "use lower case letters, digits and _ , starting with a letter, e.g. name: clicks");
     }
     SourceSpec src = spec.source();
+    if (src.readThreads() < 1) {
+      fail("source.read-threads", "must be at least 1, got " + src.readThreads(), "e.g. 2; default: the machine's cores");
+    }
     if (src.maxFilesPerBatch() < 1) {
       fail("source.max-files-per-batch", "must be at least 1, got " + src.maxFilesPerBatch(), "e.g. 1000");
     }

@@ -182,6 +182,15 @@ class SpecLoaderTest {
   }
 
   @Test
+  void readThreadsDefaultToTheCoresAndMustBePositive() throws Exception {
+    assertThat(load(GOOD).source().readThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(load(GOOD.replace("listing-lookback: 30m", "listing-lookback: 30m\n  read-threads: 3"))
+        .source().readThreads()).isEqualTo(3);
+    assertThat(fails(GOOD.replace("listing-lookback: 30m", "listing-lookback: 30m\n  read-threads: 0")).getMessage())
+        .contains("source.read-threads", "must be at least 1");
+  }
+
+  @Test
   void metricDefinitionsAreValidatedAgainstTheSchema() {
     String metrics = """
         metrics:
