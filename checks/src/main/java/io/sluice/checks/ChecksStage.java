@@ -69,7 +69,7 @@ public final class ChecksStage {
   private final Schema userSchema;
   private final DetectorStateStore detectorStore;
   private Clock clock = Clock.systemUTC();
-  private ChangeSetCache changeCache;
+  private ChangeSetCache changeCache = ChangeSetCache.none();
 
   public ChecksStage(PipelineSpec spec, Configuration conf) {
     if (spec.metrics().isEmpty()) {
@@ -328,8 +328,7 @@ public final class ChecksStage {
     events.commitMetadataBetween(since, until, MiniBatch.BATCH_STATS_KEY).values().forEach(delivered::add);
     ChangeSet ec;
     try {
-      ec = changeCache != null ? changeCache.read(events, eventsSchema, since, until)
-          : Changes.of(events, eventsSchema).since(since).until(until).read();
+      ec = changeCache.read(events, eventsSchema, since, until);
     } catch (RangeUnavailableException e) {
       ctx.emit(CheckResult.of("column_quality", CheckResult.QUALITY, table), Severity.WARN, "skipped",
           "quality checks skipped this run: " + e.getMessage());

@@ -2,7 +2,6 @@ package io.sluice.checks;
 
 import io.sluice.core.SluiceException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -24,7 +23,7 @@ final class RoutedAlerts {
   /** The instant, empty text for none yet, or empty when no run of this version has recorded it. */
   Optional<String> through() {
     try {
-      return StateFile.read(file, conf, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+      return StateFile.readText(file, conf).map(String::trim);
     } catch (IOException e) {
       throw new SluiceException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -32,7 +31,7 @@ final class RoutedAlerts {
 
   void routedThrough(String instant) {
     try {
-      StateFile.write(file, conf, out -> out.write(instant.getBytes(StandardCharsets.UTF_8)));
+      StateFile.writeText(file, conf, instant);
     } catch (IOException e) {
       throw new SluiceException("cannot write " + file + ": " + e.getMessage(), e);
     }

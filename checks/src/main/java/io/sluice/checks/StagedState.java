@@ -2,7 +2,6 @@ package io.sluice.checks;
 
 import io.sluice.core.SluiceException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -42,7 +41,7 @@ final class StagedState {
   /** Marks the stage complete, for the results commit that will carry {@code token}. */
   void seal(String token) {
     try {
-      StateFile.write(new Path(stage, SEAL), conf, out -> out.write(token.getBytes(StandardCharsets.UTF_8)));
+      StateFile.writeText(new Path(stage, SEAL), conf, token);
     } catch (IOException e) {
       throw new SluiceException("cannot seal the checks state staged in " + stage + ": " + e.getMessage(), e);
     }
@@ -58,8 +57,7 @@ final class StagedState {
       if (!fs.exists(stage)) {
         return;
       }
-      String sealed = StateFile.read(new Path(stage, SEAL), conf,
-          in -> new String(in.readAllBytes(), StandardCharsets.UTF_8)).orElse(null);
+      String sealed = StateFile.readText(new Path(stage, SEAL), conf).orElse(null);
       if (sealed != null && sealed.equals(committedToken)) {
         LOG.warn("checks state staged for {} was not published before the run stopped; publishing it now", sealed);
         publish();

@@ -3,6 +3,7 @@ package io.sluice.checks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -34,6 +35,15 @@ public final class StateFile {
     try (InputStream in = fs.open(file)) {
       return Optional.of(reader.read(in));
     }
+  }
+
+  /** A small UTF-8 text file's content, or empty when it does not exist. */
+  public static Optional<String> readText(Path file, Configuration conf) throws IOException {
+    return read(file, conf, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  public static void writeText(Path file, Configuration conf, String text) throws IOException {
+    write(file, conf, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   public static void write(Path file, Configuration conf, Writer writer) throws IOException {

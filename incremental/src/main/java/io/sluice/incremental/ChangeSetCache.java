@@ -12,8 +12,23 @@ import org.apache.avro.Schema;
 public final class ChangeSetCache {
   private record Key(String basePath, Schema schema, String since, String until) {}
 
+  private final boolean holds;
   private Key key;
   private ChangeSet value;
+
+  /** A cache that keeps the last fixed range read. */
+  public ChangeSetCache() {
+    this(true);
+  }
+
+  private ChangeSetCache(boolean holds) {
+    this.holds = holds;
+  }
+
+  /** A cache that keeps nothing: every read goes to the table. A stage's default when run on its own. */
+  public static ChangeSetCache none() {
+    return new ChangeSetCache(false);
+  }
 
   /** The net changes of {@code table} over {@code (since, until]}, read or reused. */
   public ChangeSet read(HudiTable table, Schema schema, String since, String until) {
@@ -22,8 +37,9 @@ public final class ChangeSetCache {
       return value;
     }
     ChangeSet cs = Changes.of(table, schema).since(since).until(until).read();
-    key = until == null ? null : k;
-    value = until == null ? null : cs;
+    boolean keep = holds && until != null;
+    key = keep ? k : null;
+    value = keep ? cs : null;
     return cs;
   }
 

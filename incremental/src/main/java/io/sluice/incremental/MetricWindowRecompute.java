@@ -64,7 +64,7 @@ public final class MetricWindowRecompute {
   private final MetricsTable metrics;
   private final List<Compiled> compiled = new ArrayList<>();
   private final String eventTime;
-  private ChangeSetCache changeCache;
+  private ChangeSetCache changeCache = ChangeSetCache.none();
 
   /** A metric with its parsed measures and filter. */
   private record Compiled(MetricSpec spec, List<Measure> measures, EventFilter filter) {
@@ -136,8 +136,7 @@ public final class MetricWindowRecompute {
       return new RecomputeReport(false, true, consumed, consumed, 0, 0, 0, 0, 0, 0, 0, 0, 0, watermark(prevMax),
           new ScanMetrics(0, 0, 0, 0), null, ms);
     }
-    ChangeSet cs = changeCache != null ? changeCache.read(events, eventsSchema, consumed, latest)
-        : Changes.of(events, eventsSchema).since(consumed).until(latest).read();
+    ChangeSet cs = changeCache.read(events, eventsSchema, consumed, latest);
     t = StageTimes.lap(ms, "changes", t);
     // Deltas need rows that reflect exactly `consumed`; with nothing consumed yet, every window is recomputed.
     // From the beginning every window with data is touched, so the run completes every metric.

@@ -182,6 +182,10 @@ class ChangesTest {
     ChangeSet held = cache.read(mb.events(), mb.tableSchema(), first, second);
     cache.clear();
     assertThat(cache.read(mb.events(), mb.tableSchema(), first, second)).isNotSameAs(held);
+    ChangeSetCache none = ChangeSetCache.none();
+    ChangeSet once = none.read(mb.events(), mb.tableSchema(), first, second);
+    assertThat(none.read(mb.events(), mb.tableSchema(), first, second)).as("a stage on its own keeps nothing")
+        .isNotSameAs(once).extracting(ChangeSet::changes).asList().hasSameSizeAs(once.changes());
   }
 
   @Test
