@@ -3,6 +3,7 @@ package io.sluice.upserts;
 import io.sluice.core.SluiceException;
 import io.sluice.core.spec.IndexType;
 import io.sluice.core.spec.TableType;
+import io.sluice.upserts.write.ParallelWriteClient;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +58,7 @@ public final class HudiTable {
   private final Configuration conf;
   private final StorageConfiguration<Configuration> storageConf;
   private final Map<String, String> userProps;
+  private final int writeThreads;
 
   /**
    * What identifies records and partitions in a table.
@@ -73,10 +75,16 @@ public final class HudiTable {
       String orderingField, List<String> partitionFields, IndexType index) {}
 
   public HudiTable(Layout layout, Configuration conf, Map<String, String> userProps) {
+    this(layout, conf, userProps, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** @param writeThreads file groups an upsert writes at once (Sluice's {@code table.write-threads}) */
+  public HudiTable(Layout layout, Configuration conf, Map<String, String> userProps, int writeThreads) {
     this.layout = layout;
     this.conf = conf;
     this.storageConf = new HadoopStorageConfiguration(conf);
     this.userProps = userProps;
+    this.writeThreads = writeThreads;
   }
 
   public Layout layout() {
@@ -192,8 +200,10 @@ public final class HudiTable {
         .build();
   }
 
+  /** A write client whose upserts write up to the table's write threads file groups at once. */
   public HoodieJavaWriteClient<HoodieAvroPayload> newWriteClient(Schema schema) {
-    return new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf.newInstance()), writeConfig(schema));
+    return new ParallelWriteClient<>(new HoodieJavaEngineContext(storageConf.newInstance()), writeConfig(schema),
+        writeThreads);
   }
 
   /**

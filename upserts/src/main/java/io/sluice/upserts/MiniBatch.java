@@ -69,7 +69,7 @@ public final class MiniBatch {
   public static HudiTable eventsTable(PipelineSpec spec, Configuration conf) {
     var t = spec.table();
     return new HudiTable(new HudiTable.Layout(t.name(), t.basePath(), t.type(), t.recordKey(), t.orderingField(),
-        t.partitionColumns(), t.index()), conf, spec.hudi());
+        t.partitionColumns(), t.index()), conf, spec.hudi(), t.writeThreads());
   }
 
   public HudiTable events() {

@@ -66,7 +66,7 @@ class AlertRouterTest {
   private PipelineSpec spec(List<ChecksSpec.Sink> sinks) {
     ChecksSpec checks = new ChecksSpec(null, null, null, null, null, null, null, null,
         new ChecksSpec.Alerts(Duration.ofHours(6), sinks));
-    TableSpec table = new TableSpec("ev", null, null, List.of("id"), "v", "event_time", null, null, null);
+    TableSpec table = new TableSpec("ev", null, null, List.of("id"), "v", "event_time", null, null, null, null);
     return new PipelineSpec("p", "file://" + dir, null, table, null, checks, null, null, null, null, null, null);
   }
 

@@ -15,7 +15,7 @@ final class SpecResolver {
         ? workDir + "/landing/" + name : under(src.landingDir(), workDir);
     String schema = src.schema() == null ? null : absolute(src.schema(), specDir);
     TableSpec t = raw.table() == null
-        ? new TableSpec(null, null, null, null, null, null, null, null, null) : raw.table();
+        ? new TableSpec(null, null, null, null, null, null, null, null, null, null) : raw.table();
     String tableName = t.name() == null && name != null ? name + "_events" : t.name();
     String base = t.basePath() == null ? workDir + "/tables/" + tableName : under(t.basePath(), workDir);
     return new PipelineSpec(name, workDir, src.withPaths(landing, schema),

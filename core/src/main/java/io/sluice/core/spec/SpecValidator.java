@@ -51,6 +51,9 @@ final class SpecValidator {
     if (t.name() != null && !derivedName && !NAME.matcher(t.name()).matches()) {
       fail("table.name", "invalid table name '" + t.name() + "'", "lower case letters, digits and _");
     }
+    if (t.writeThreads() < 1) {
+      fail("table.write-threads", "must be at least 1, got " + t.writeThreads(), "e.g. 2; default: the machine's cores");
+    }
     for (var e : spec.hudi().keySet()) {
       if (!e.startsWith("hoodie.")) {
         fail("hudi." + e, "'" + e + "' is not a Hudi config key", "Hudi keys start with 'hoodie.'; Hadoop keys go under hadoop:");

@@ -15,6 +15,7 @@ import java.util.List;
  * @param partitionGrain DAY (default) or HOUR
  * @param index Hudi index type, default BLOOM
  * @param deleteField optional boolean field; when true the record deletes its key
+ * @param writeThreads file groups an upsert writes at once, default the machine's available processors
  */
 public record TableSpec(
     @JsonProperty("name") String name,
@@ -25,13 +26,15 @@ public record TableSpec(
     @JsonProperty("event-time-field") String eventTimeField,
     @JsonProperty("partition-grain") PartitionGrain partitionGrain,
     @JsonProperty("index") IndexType index,
-    @JsonProperty("delete-field") String deleteField) {
+    @JsonProperty("delete-field") String deleteField,
+    @JsonProperty("write-threads") Integer writeThreads) {
 
   public TableSpec {
     type = type == null ? TableType.COW : type;
     recordKey = recordKey == null ? List.of() : List.copyOf(recordKey);
     partitionGrain = partitionGrain == null ? PartitionGrain.DAY : partitionGrain;
     index = index == null ? IndexType.BLOOM : index;
+    writeThreads = writeThreads == null ? Runtime.getRuntime().availableProcessors() : writeThreads;
   }
 
   /** Hive-style partition columns written into every record. */
@@ -41,6 +44,6 @@ public record TableSpec(
 
   TableSpec withNameAndPath(String n, String path) {
     return new TableSpec(n, path, type, recordKey, orderingField, eventTimeField, partitionGrain,
-        index, deleteField);
+        index, deleteField, writeThreads);
   }
 }

@@ -1,0 +1,37 @@
+package io.sluice.upserts.write;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hudi.client.WriteStatus;
+import org.apache.hudi.client.common.HoodieJavaEngineContext;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.table.HoodieTable;
+import org.apache.hudi.table.action.HoodieWriteMetadata;
+import org.apache.hudi.table.action.commit.Partitioner;
+import org.apache.hudi.table.action.deltacommit.JavaUpsertDeltaCommitActionExecutor;
+
+/** Hudi's merge-on-read upsert with its buckets written in parallel ({@link BucketWrites}). */
+final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionExecutor<T> {
+  private final BucketWrites buckets;
+
+  ParallelUpsertDeltaExecutor(HoodieJavaEngineContext context, HoodieWriteConfig config, HoodieTable table,
+                              String instantTime, List<HoodieRecord<T>> records, int threads) {
+    super(context, config, table, instantTime, records);
+    this.buckets = new BucketWrites(threads);
+  }
+
+  @Override
+  protected Iterator<List<WriteStatus>> handleUpsertPartition(String instantTime, Integer partition, Iterator recordItr,
+                                                              Partitioner partitioner) {
+    buckets.submit(() -> super.handleUpsertPartition(instantTime, partition, recordItr, partitioner));
+    return Collections.emptyIterator();
+  }
+
+  @Override
+  protected List<WriteStatus> updateIndex(List<WriteStatus> writeStatuses, HoodieWriteMetadata<List<WriteStatus>> result) {
+    writeStatuses.addAll(buckets.awaitAll());
+    return super.updateIndex(writeStatuses, result);
+  }
+}

@@ -1,0 +1,38 @@
+package io.sluice.upserts.write;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hudi.client.WriteStatus;
+import org.apache.hudi.common.engine.HoodieEngineContext;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.table.HoodieTable;
+import org.apache.hudi.table.action.HoodieWriteMetadata;
+import org.apache.hudi.table.action.commit.JavaUpsertCommitActionExecutor;
+import org.apache.hudi.table.action.commit.Partitioner;
+
+/** Hudi's copy-on-write upsert with its buckets written in parallel ({@link BucketWrites}). */
+final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> {
+  private final BucketWrites buckets;
+
+  ParallelUpsertExecutor(HoodieEngineContext context, HoodieWriteConfig config, HoodieTable table, String instantTime,
+                         List<HoodieRecord<T>> records, int threads) {
+    super(context, config, table, instantTime, records);
+    this.buckets = new BucketWrites(threads);
+  }
+
+  @Override
+  protected Iterator<List<WriteStatus>> handleUpsertPartition(String instantTime, Integer partition, Iterator recordItr,
+                                                              Partitioner partitioner) {
+    buckets.submit(() -> super.handleUpsertPartition(instantTime, partition, recordItr, partitioner));
+    return Collections.emptyIterator();
+  }
+
+  // Hudi calls this right after the bucket loop, with the list the loop fills: the statuses join it here.
+  @Override
+  protected List<WriteStatus> updateIndex(List<WriteStatus> writeStatuses, HoodieWriteMetadata<List<WriteStatus>> result) {
+    writeStatuses.addAll(buckets.awaitAll());
+    return super.updateIndex(writeStatuses, result);
+  }
+}
