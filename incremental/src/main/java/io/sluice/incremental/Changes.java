@@ -1,6 +1,7 @@
 package io.sluice.incremental;
 
 import io.sluice.upserts.HudiTable;
+import io.sluice.upserts.OrderedReads;
 import io.sluice.upserts.SnapshotReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -101,11 +102,10 @@ public final class Changes implements IncrementalScan {
       }
     }
 
+    // File groups are read and diffed side by side; their changes join in file-group order.
     List<Change> changes = new ArrayList<>();
-    int files = 0;
-    long bytes = 0;
-    long records = 0;
-    for (String fg : fileGroups) {
+    long[] totals = new long[3];
+    OrderedReads.inOrder(List.copyOf(fileGroups), OrderedReads.DEFAULT_THREADS, fg -> {
       String partition = fg.substring(0, fg.indexOf('\0'));
       String fileId = fg.substring(fg.indexOf('\0') + 1);
       // Insert-only file groups: only rows written in the range are wanted, and Parquet can skip the rest.
@@ -113,14 +113,24 @@ public final class Changes implements IncrementalScan {
           ? reader.readFileGroup(partition, fileId, end) : reader.readFileGroup(partition, fileId, end, since);
       SnapshotReader.SliceRead before = since == null || !needBefore.contains(fg)
           ? new SnapshotReader.SliceRead(List.of(), 0, 0) : reader.readFileGroup(partition, fileId, since);
-      files += after.files() + before.files();
-      bytes += after.bytes() + before.bytes();
-      records += after.records().size() + before.records().size();
-      diff(partition, before.records(), after.records(), end, changes, needBefore.contains(fg) || since == null);
-    }
+      List<Change> out = new ArrayList<>();
+      diff(partition, before.records(), after.records(), end, out, needBefore.contains(fg) || since == null);
+      return new FileGroupChanges(out, after.files() + before.files(), after.bytes() + before.bytes(),
+          after.records().size() + before.records().size());
+    }, c -> {
+      changes.addAll(c.changes());
+      totals[0] += c.files();
+      totals[1] += c.bytes();
+      totals[2] += c.records();
+    });
+    int files = (int) totals[0];
+    long bytes = totals[1];
+    long records = totals[2];
     return new ChangeSet(since, end, List.copyOf(instants), partitions, List.copyOf(changes),
         new ScanMetrics(fileGroups.size(), files, bytes, records));
   }
+
+  private record FileGroupChanges(List<Change> changes, int files, long bytes, long records) {}
 
   private void diff(String partition, List<GenericRecord> before, List<GenericRecord> after, String end, List<Change> out,
       boolean beforeRead) {

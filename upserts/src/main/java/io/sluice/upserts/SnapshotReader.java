@@ -54,7 +54,7 @@ public final class SnapshotReader {
     this.readSchema = HoodieAvroUtils.addMetadataFields(schema);
   }
 
-  private boolean open() {
+  private synchronized boolean open() {
     if (metaClient == null) {
       if (!table.exists()) {
         return false;
@@ -105,7 +105,7 @@ public final class SnapshotReader {
 
   /**
    * Streams the live records of the given partitions (all when null) one file slice at a time, so
-   * memory holds one slice, not the table.
+   * memory holds a few slices (those read ahead in parallel), not the table.
    */
   public ReadStats forEach(Collection<String> partitions, java.util.function.Consumer<GenericRecord> sink) {
     Optional<String> last = latestInstant();
@@ -121,19 +121,18 @@ public final class SnapshotReader {
     if (!open()) {
       return new ReadStats(0, 0, 0);
     }
-    long n = 0;
-    int files = 0;
-    long bytes = 0;
+    List<Pair<String, FileSlice>> slices = new ArrayList<>();
     for (String p : partitions == null ? partitions() : partitions) {
-      for (FileSlice slice : hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, asOf).toList()) {
-        SliceRead r = read(slice, p, asOf, null);
-        r.records().forEach(sink);
-        n += r.records().size();
-        files += r.files();
-        bytes += r.bytes();
-      }
+      hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, asOf).forEach(s -> slices.add(Pair.of(p, s)));
     }
-    return new ReadStats(n, files, bytes);
+    long[] totals = new long[3];
+    OrderedReads.inOrder(slices, OrderedReads.DEFAULT_THREADS, s -> read(s.getRight(), s.getLeft(), asOf, null), r -> {
+      r.records().forEach(sink);
+      totals[0] += r.records().size();
+      totals[1] += r.files();
+      totals[2] += r.bytes();
+    });
+    return new ReadStats(totals[0], (int) totals[1], totals[2]);
   }
 
   /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */
