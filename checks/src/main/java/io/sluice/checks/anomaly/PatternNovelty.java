@@ -21,6 +21,12 @@ final class PatternNovelty {
   /** Distances averaged into the unit that makes them scale-free; frozen afterwards, so a slow drift in noise still ranks. */
   static final int UNIT_SAMPLE = 50;
 
+  /**
+   * Shape distances start late and are ranked against a thin calibration set, so a record among them
+   * earns its full weight more slowly than a forecast residual's (NAB dev: 112 false positives to 103).
+   */
+  static final double RECORD_PRIOR = 150;
+
   /** Points between exact recomputations of the slid distances, which bounds rounding drift. */
   static final int EXACT_EVERY = 1024;
 
@@ -32,7 +38,7 @@ final class PatternNovelty {
   private long seen;
 
   PatternNovelty(int rankMemory) {
-    this.ranks = new ResidualRanks(rankMemory);
+    this.ranks = new ResidualRanks(rankMemory, RECORD_PRIOR);
   }
 
   private PatternNovelty() {

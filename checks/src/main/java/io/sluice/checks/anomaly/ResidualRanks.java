@@ -23,6 +23,8 @@ final class ResidualRanks {
   double maxSeen;
   long count;
   private double decay;
+  /** Residuals seen by which a record's tail exponent reaches half its maximum. */
+  double recordPrior = 10;
 
   private ResidualRanks() {
     this.weights = new double[BINS];
@@ -30,6 +32,12 @@ final class ResidualRanks {
 
   ResidualRanks(int memory) {
     this(new double[BINS], 0, 1, 0, 0, memory);
+  }
+
+  /** @param recordPrior residuals seen by which records count half as much as they ever will */
+  ResidualRanks(int memory, double recordPrior) {
+    this(memory);
+    this.recordPrior = recordPrior;
   }
 
   ResidualRanks(double[] weights, double total, double unit, double maxSeen, long count, int memory) {
@@ -97,7 +105,7 @@ final class ResidualRanks {
    * history: a record among 20 residuals says less than a record among 500.
    */
   private double tailExponent() {
-    return MAX_TAIL_EXPONENT * count / (count + 10.0);
+    return MAX_TAIL_EXPONENT * count / (count + recordPrior);
   }
 
   /** The residual size whose p-value is {@code p}; NaN before any residual was seen. */
