@@ -33,7 +33,8 @@ class AvroReaderTest {
 
   @Test
   void compressedFilesAreRead() throws Exception {
-    for (CodecFactory codec : List.of(CodecFactory.deflateCodec(6), CodecFactory.snappyCodec())) {
+    for (CodecFactory codec : List.of(CodecFactory.deflateCodec(6), CodecFactory.snappyCodec(), CodecFactory.xzCodec(6),
+        CodecFactory.zstandardCodec(3), CodecFactory.bzip2Codec())) {
       List<GenericRecord> recs = java.util.stream.IntStream.range(0, 500)
           .mapToObj(i -> AvroFiles.order(avro.schema, "o" + i, i)).toList();
       byte[] file = AvroFiles.write(avro.schema, codec, 100, recs);
