@@ -2,10 +2,11 @@ package io.sluice.upserts;
 
 import io.sluice.core.CrashPoints;
 import io.sluice.core.SluiceException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
@@ -114,15 +115,20 @@ public final class HudiWriter {
     return new CommitResult(instant, ins, upd, del, parts, bytes, writeMs, commitMs);
   }
 
+  /**
+   * Hudi records with serialised payloads, in the input's order. Serialising is a fifth of a 3M-record
+   * upsert's serial part, so it runs on the common fork-join pool.
+   */
   List<HoodieRecord<HoodieAvroPayload>> toHoodieRecords(List<GenericRecord> records) {
     HudiTable.Layout l = table.layout();
-    List<HoodieRecord<HoodieAvroPayload>> out = new ArrayList<>(records.size());
-    for (GenericRecord r : records) {
+    HoodieRecord<HoodieAvroPayload>[] out = new HoodieRecord[records.size()];
+    IntStream.range(0, out.length).parallel().forEach(i -> {
+      GenericRecord r = records.get(i);
       HoodieKey key = new HoodieKey(recordKey(r, l.recordKeyFields()), partitionPath(r, l.partitionFields()));
       Comparable<?> ordering = ordering(r.get(l.orderingField()));
-      out.add((HoodieRecord) new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(r, ordering)));
-    }
-    return out;
+      out[i] = (HoodieRecord) new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(r, ordering));
+    });
+    return Arrays.asList(out);
   }
 
   /** Record key as Hudi's Simple/Complex key generators would write it. */
