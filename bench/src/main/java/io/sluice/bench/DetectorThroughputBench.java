@@ -3,16 +3,14 @@ package io.sluice.bench;
 import io.sluice.checks.anomaly.DetectorOptions;
 import io.sluice.checks.anomaly.SeriesDetector;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,8 +30,7 @@ public final class DetectorThroughputBench implements Callable<Integer> {
   @Option(names = "--threads", description = "worker threads (default: available processors)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--results", description = "results directory (default: ${DEFAULT-VALUE})")
-  Path results = Path.of("bench/results");
+  @Mixin ResultsDir results = new ResultsDir();
 
   private static double[] series(int id, int n) {
     SplittableRandom rnd = new SplittableRandom(id);
@@ -109,20 +106,12 @@ public final class DetectorThroughputBench implements Callable<Integer> {
     long total = (long) series * points;
     double sluicePps = total / (tSluice / 1e9);
     double basePps = total / (tBase / 1e9);
-    Files.createDirectories(results);
-    Path csv = results.resolve("detector-throughput.csv");
-    boolean header = !Files.exists(csv);
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-      if (header) {
-        out.println("run_at,series,points,threads,sluice_seconds,sluice_points_per_s,baseline_seconds,baseline_points_per_s,"
-            + "time_ratio_vs_baseline,sluice_flagged,baseline_flagged");
-      }
-      String line = String.format("%s,%d,%d,%d,%.2f,%.0f,%.2f,%.0f,%.2f,%d,%d", Instant.now(), series, points, threads,
-          tSluice / 1e9, sluicePps, tBase / 1e9, basePps,
-          (double) tSluice / tBase, f[1], f[0]);
-      out.println(line);
-      System.out.println(line);
-    }
+    String line = String.format("%s,%d,%d,%d,%.2f,%.0f,%.2f,%.0f,%.2f,%d,%d", Instant.now(), series, points, threads,
+        tSluice / 1e9, sluicePps, tBase / 1e9, basePps,
+        (double) tSluice / tBase, f[1], f[0]);
+    results.appendCsv("detector-throughput.csv", "run_at,series,points,threads,sluice_seconds,sluice_points_per_s,"
+        + "baseline_seconds,baseline_points_per_s,time_ratio_vs_baseline,sluice_flagged,baseline_flagged", List.of(line));
+    System.out.println(line);
     System.out.printf("Sluice detector: %,d series x %,d points in %.1f s on %d threads = %,.0f points/s (%,.0f series/s);"
         + " windowed-Gaussian baseline %,.0f points/s%n", series, points, tSluice / 1e9, threads, sluicePps,
         sluicePps / points, basePps);

@@ -16,18 +16,19 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,8 +59,7 @@ final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--work", defaultValue = "target/bench-e2e", description = "Scratch directory, recreated")
   Path work;
 
-  @Option(names = "--results", defaultValue = "bench/results", description = "Where CSV and markdown go")
-  Path results;
+  @Mixin ResultsDir results = new ResultsDir();
 
   @Override
   public Integer call() throws Exception {
@@ -153,16 +153,11 @@ final class EndToEndBench implements Callable<Integer> {
     double busy = wallMs / (double) interval.toMillis();
     double eps = measured.lines() / (wallMs / 1000.0);
 
-    Files.createDirectories(results);
-    Path csv = results.resolve("end-to-end.csv");
-    if (!Files.exists(csv)) {
-      Files.writeString(csv, "run_at,type,records_scoring,lines,files,wall_ms,cpu_ms,events_per_s,busy_share,"
-          + "peak_heap_sampled_mb,heap_pool_peaks_mb,max_heap_mb,parse_baseline_ms,wall_vs_parse_baseline,stage_ms\n");
-    }
-    Files.writeString(csv, String.format(java.util.Locale.ROOT, "%s,%s,%b,%d,%d,%d,%d,%.0f,%.3f,%d,%d,%d,%d,%.2f,\"%s\"%n",
-        Instant.now(), type, records, measured.lines(), measured.files(), wallMs, cpuMs, eps, busy,
-        peakUsed.get() >> 20, poolPeaks >> 20, maxHeap >> 20, parseMs, wallMs / (double) parseMs, stageMs),
-        StandardOpenOption.APPEND);
+    results.appendCsv("end-to-end.csv", "run_at,type,records_scoring,lines,files,wall_ms,cpu_ms,events_per_s,busy_share,"
+        + "peak_heap_sampled_mb,heap_pool_peaks_mb,max_heap_mb,parse_baseline_ms,wall_vs_parse_baseline,stage_ms",
+        List.of(String.format(java.util.Locale.ROOT, "%s,%s,%b,%d,%d,%d,%d,%.0f,%.3f,%d,%d,%d,%d,%.2f,\"%s\"",
+            Instant.now(), type, records, measured.lines(), measured.files(), wallMs, cpuMs, eps, busy,
+            peakUsed.get() >> 20, poolPeaks >> 20, maxHeap >> 20, parseMs, wallMs / (double) parseMs, stageMs)));
     StringBuilder md = new StringBuilder("# End to end: one " + interval.toMinutes() + "-minute mini-batch\n\n"
         + "Command: `bench/run end-to-end --events " + events + " --type " + type + (records ? " --records" : "")
         + "` (JVM " + (maxHeap >> 20) + " MB max heap)\n\n");
@@ -177,7 +172,7 @@ final class EndToEndBench implements Callable<Integer> {
         wallMs / 1000.0, cpuMs / 1000.0, cpuMs / (double) wallMs, eps, interval.toMinutes(), 100 * busy,
         peakUsed.get() >> 20, parseMs / 1000.0, wallMs / (double) parseMs));
     md.append("\nWhere the time goes (ms): ").append(stageMs).append('\n');
-    Files.writeString(results.resolve("end-to-end" + (records ? "-records" : "") + "-" + type + ".md"), md.toString());
+    results.writeMarkdown("end-to-end" + (records ? "-records" : "") + "-" + type + ".md", md.toString(), false);
     System.out.println(md);
     return 0;
   }

@@ -11,7 +11,6 @@ import io.sluice.upserts.MiniBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,8 +56,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
   @Option(names = "--work", defaultValue = "target/bench-work", description = "Scratch directory, recreated")
   Path work;
 
-  @Option(names = "--results", defaultValue = "bench/results", description = "Where CSV and markdown go")
-  Path results;
+  @Mixin ResultsDir results = new ResultsDir();
 
   @Option(names = "--metrics", defaultValue = "exact",
       description = {"Metric set: exact (count_distinct and p95, recomputed from the snapshot) or decomposable",
@@ -168,14 +167,6 @@ final class IncrementalVsFullBench implements Callable<Integer> {
 
     double timeRatio = incMs / (double) fullMs;
     double readRatio = inc.snapshotRecords() / (double) full.snapshotRecords();
-    Files.createDirectories(results);
-    Path csv = results.resolve("incremental-vs-full.csv");
-    if (!Files.exists(csv)) {
-      Files.writeString(csv, "run_at,rows,days,batch,late,late_days,load_ms,upsert_ms,incremental_ms,full_ms,time_ratio,"
-          + "incremental_records_read,full_records_read,record_ratio,incremental_partitions,full_partitions,"
-          + "incremental_bytes_read,full_bytes_read,table_bytes,windows_incremental,windows_full,identical,metrics,"
-          + "delta_windows\n");
-    }
     String row = String.join(",", Instant.now().toString(), Long.toString(perDay * days), Integer.toString(days),
         Integer.toString(batch), Integer.toString(late), Integer.toString(lateDays), Long.toString(loadMs),
         Long.toString(upsertMs), Long.toString(incMs), Long.toString(fullMs), String.format("%.4f", timeRatio),
@@ -183,7 +174,10 @@ final class IncrementalVsFullBench implements Callable<Integer> {
         Integer.toString(inc.partitionsRead()), Integer.toString(full.partitionsRead()), Long.toString(incBytes),
         Long.toString(fullBytes), Long.toString(tableBytes), Integer.toString(inc.windows()), Integer.toString(full.windows()),
         Boolean.toString(identical), metricSet.name(), Integer.toString(inc.deltaWindows()));
-    Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
+    results.appendCsv("incremental-vs-full.csv", "run_at,rows,days,batch,late,late_days,load_ms,upsert_ms,incremental_ms,"
+        + "full_ms,time_ratio,incremental_records_read,full_records_read,record_ratio,incremental_partitions,"
+        + "full_partitions,incremental_bytes_read,full_bytes_read,table_bytes,windows_incremental,windows_full,identical,"
+        + "metrics,delta_windows", List.of(row));
     String md = """
         # Incremental vs full metric recompute
 
@@ -204,7 +198,7 @@ final class IncrementalVsFullBench implements Callable<Integer> {
         inc.snapshotRecords(), full.snapshotRecords(), readRatio, inc.partitionsRead(), full.partitionsRead(), incBytes,
         fullBytes, incBytes / (double) fullBytes, inc.deltaWindows(), inc.windows(), full.windows(), perDay * days, days, tableBytes, batch, late,
         lateDays, upsertMs, identical ? "yes" : "NO", loadMs, inc.stageMillis(), full.stageMillis());
-    Files.writeString(results.resolve("incremental-vs-full" + (metricSet == MetricSet.exact ? "" : "-" + metricSet) + ".md"), md);
+    results.writeMarkdown("incremental-vs-full" + (metricSet == MetricSet.exact ? "" : "-" + metricSet) + ".md", md, false);
     System.out.println(md);
     return identical ? 0 : 1;
   }

@@ -9,7 +9,6 @@ import io.sluice.upserts.MiniBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +29,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,8 +57,7 @@ final class LateDataBench implements Callable<Integer> {
   @Option(names = "--work", defaultValue = "target/bench-late", description = "Scratch directory, recreated")
   Path work;
 
-  @Option(names = "--results", defaultValue = "bench/results", description = "Where CSV and markdown go")
-  Path results;
+  @Mixin ResultsDir results = new ResultsDir();
 
   record Outcome(String approach, long millis, long bytesWritten, int partitions) {}
 
@@ -153,12 +152,7 @@ final class LateDataBench implements Callable<Integer> {
     fs.close();
 
     Outcome base = out.get(out.size() - 1);
-    Files.createDirectories(results);
-    Path csv = results.resolve("late-data.csv");
-    if (!Files.exists(csv)) {
-      Files.writeString(csv, "run_at,rows,days,batch,late,approach,ms,bytes_written,partitions,"
-          + "time_vs_hive,bytes_vs_hive\n");
-    }
+    List<String> rows = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Late data: upsert vs partition rewrite\n\nCommand: `bench/run late-data --rows "
         + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + "`\n\n"
         + "Table: " + perDay * days + " rows over " + days + " days. Batch: " + batch + " events, " + late
@@ -166,14 +160,16 @@ final class LateDataBench implements Callable<Integer> {
     for (Outcome o : out) {
       double tr = o.millis() / (double) base.millis();
       double br = o.bytesWritten() / (double) base.bytesWritten();
-      Files.writeString(csv, String.join(",", Instant.now().toString(), Long.toString(perDay * days),
+      rows.add(String.join(",", Instant.now().toString(), Long.toString(perDay * days),
           Integer.toString(days), Integer.toString(batch), Integer.toString(late), o.approach(), Long.toString(o.millis()),
           Long.toString(o.bytesWritten()), Integer.toString(o.partitions()), String.format("%.3f", tr),
-          String.format("%.3f", br)) + "\n", StandardOpenOption.APPEND);
+          String.format("%.3f", br)));
       md.append(String.format("| %s | %d ms | %,d | %d | %.3f | %.3f |%n", o.approach(), o.millis(), o.bytesWritten(),
           o.partitions(), tr, br));
     }
-    Files.writeString(results.resolve("late-data.md"), md.toString());
+    results.appendCsv("late-data.csv", "run_at,rows,days,batch,late,approach,ms,bytes_written,partitions,"
+        + "time_vs_hive,bytes_vs_hive", rows);
+    results.writeMarkdown("late-data.md", md.toString(), false);
     System.out.println(md);
     return 0;
   }

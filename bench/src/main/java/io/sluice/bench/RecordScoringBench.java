@@ -7,10 +7,6 @@ import io.sluice.checks.records.RecordRetrain;
 import io.sluice.checks.records.SyntheticEvents;
 import io.sluice.core.spec.ChecksSpec;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,8 +41,7 @@ public final class RecordScoringBench implements Callable<Integer> {
   @Option(names = "--seeds", description = "repetitions with different seeds (default: ${DEFAULT-VALUE})")
   int seeds = 3;
 
-  @Option(names = "--results", description = "results directory (default: ${DEFAULT-VALUE})")
-  Path results = Path.of("bench/results");
+  @Mixin ResultsDir results = new ResultsDir();
 
   private final ChecksSpec.Records cfg = new ChecksSpec.Records(true, null, null, "user_id", null, null, null, null,
       null, null, null, null, null);
@@ -55,7 +51,6 @@ public final class RecordScoringBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Files.createDirectories(results);
     List<Row> rows = new ArrayList<>();
     for (int seed = 1; seed <= seeds; seed++) {
       for (SyntheticEvents.Outlier kind : SyntheticEvents.Outlier.values()) {
@@ -110,19 +105,11 @@ public final class RecordScoringBench implements Callable<Integer> {
   }
 
   private void writeQuality(List<Row> rows) throws IOException {
-    Path csv = results.resolve("record-scoring-quality.csv");
-    boolean header = !Files.exists(csv);
     String at = Instant.now().toString();
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-      if (header) {
-        out.println("run_at,model,class,seed,injected,precision_at_k,recall_at_threshold,precision_at_threshold,"
-            + "max_clean_score,clean_critical");
-      }
-      for (Row r : rows) {
-        out.printf(Locale.ROOT, "%s,%s,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%b%n", at, r.model(), r.kind(), r.seed(), r.injected(),
-            r.precisionAtK(), r.recall(), r.precisionAtThreshold(), r.maxCleanScore(), r.critical());
-      }
-    }
+    results.appendCsv("record-scoring-quality.csv", "run_at,model,class,seed,injected,precision_at_k,recall_at_threshold,"
+        + "precision_at_threshold,max_clean_score,clean_critical", rows.stream().map(r -> String.format(Locale.ROOT,
+            "%s,%s,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%b", at, r.model(), r.kind(), r.seed(), r.injected(), r.precisionAtK(),
+            r.recall(), r.precisionAtThreshold(), r.maxCleanScore(), r.critical())).toList());
     StringBuilder md = new StringBuilder("# Record outlier scoring\n\nCommand: `bench/run records --per-hour " + perHour
         + " --hours " + hours + " --seeds " + seeds + "`\n\nEach class: " + hours + " clean hourly batches of " + perHour
         + " events, then one hour with injected outliers (50 single-field extremes, 50 impossible combinations, or a"
@@ -145,7 +132,7 @@ public final class RecordScoringBench implements Callable<Integer> {
             f3(pt), mc, crit, rs.size()));
       }
     }
-    Files.writeString(results.resolve("record-scoring.md"), md.toString());
+    results.writeMarkdown("record-scoring.md", md.toString(), false);
   }
 
   private static String f3(double d) {
@@ -179,19 +166,13 @@ public final class RecordScoringBench implements Callable<Integer> {
     });
     long tSluice = Timing.nanos(() -> big.scoreThenLearn(model(features, cfg, warm), cfg.top(), cfg.updateSample()));
     double rps = batch / (tSluice / 1e9);
-    Path csv = results.resolve("record-scoring-throughput.csv");
-    boolean header = !Files.exists(csv);
     String line = String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%d,%d,%.2f,%.0f,%.2f,%.2f,%.2f", Instant.now(), batch,
         10, features.dimensions(), cfg.trees(), cfg.sampleSize(), cfg.updateSample(),
         Runtime.getRuntime().availableProcessors(), tSluice / 1e9, rps, tEncode / 1e9, tPlain / 1e9,
         (double) tPlain / tSluice);
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-      if (header) {
-        out.println("run_at,records,feature_columns,dimensions,trees,sample_size,update_sample,cores,"
-            + "score_and_update_seconds,records_per_s,encode_only_seconds,plain_rcf_loop_seconds,speedup_vs_plain_loop");
-      }
-      out.println(line);
-    }
+    results.appendCsv("record-scoring-throughput.csv", "run_at,records,feature_columns,dimensions,trees,sample_size,"
+        + "update_sample,cores,score_and_update_seconds,records_per_s,encode_only_seconds,plain_rcf_loop_seconds,"
+        + "speedup_vs_plain_loop", List.of(line));
     System.out.println(line);
     String summary = String.format(Locale.ROOT, "Throughput: %,d records x 10 feature columns (%d dimensions), %d trees x"
             + " %d points: scored and learnt in %.1f s = **%,.0f records/s** on %d cores (encoding alone %.1f s; the plain"
@@ -200,7 +181,7 @@ public final class RecordScoringBench implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), tEncode / 1e9, tPlain / 1e9, batch / (tPlain / 1e9),
         (double) tPlain / tSluice);
     System.out.print(summary);
-    Files.writeString(results.resolve("record-scoring.md"), "\n" + summary, StandardOpenOption.APPEND);
+    results.writeMarkdown("record-scoring.md", "\n" + summary, true);
   }
 
   /** A model that has learnt the warm-up batch, so the timed batch is scored by a ready forest. */

@@ -9,7 +9,6 @@ import io.sluice.upserts.HudiWriter;
 import io.sluice.upserts.MiniBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +32,13 @@ import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.config.HoodieIndexConfig;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.index.HoodieIndex;
-import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.storage.hadoop.HadoopStorageConfiguration;
+import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,8 +76,7 @@ final class UpsertThroughputBench implements Callable<Integer> {
   @Option(names = "--work", defaultValue = "target/bench-upsert", description = "Scratch directory, recreated")
   Path work;
 
-  @Option(names = "--results", defaultValue = "bench/results", description = "Where CSV and markdown go")
-  Path results;
+  @Mixin ResultsDir results = new ResultsDir();
 
   record Outcome(String approach, long millis, long bytesWritten) {
     double recordsPerSecond(int n) {
@@ -187,12 +186,7 @@ final class UpsertThroughputBench implements Callable<Integer> {
     }
 
     Outcome plain = out.get(1);
-    Files.createDirectories(results);
-    Path csv = results.resolve("upsert-throughput.csv");
-    if (!Files.exists(csv)) {
-      Files.writeString(csv, "run_at,rows,partitions,batch,updates,late,approach,ms,records_per_s,bytes_written,"
-          + "throughput_vs_plain_hudi\n");
-    }
+    List<String> csvRows = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Upsert throughput\n\nCommand: `bench/run upsert --rows " + rows
         + " --partitions " + partitions + " --batch " + batch
         + hudi.entrySet().stream().map(e -> " --hudi " + e.getKey() + "=" + e.getValue()).reduce("", String::concat)
@@ -202,14 +196,16 @@ final class UpsertThroughputBench implements Callable<Integer> {
         + "|---|---|---|---|---|\n");
     for (Outcome o : out) {
       double ratio = o.recordsPerSecond(batch) / plain.recordsPerSecond(batch);
-      Files.writeString(csv, String.join(",", Instant.now().toString(), Long.toString(perDay * partitions),
+      csvRows.add(String.join(",", Instant.now().toString(), Long.toString(perDay * partitions),
           Integer.toString(partitions), Integer.toString(batch), Integer.toString(updates), Integer.toString(late),
           "\"" + o.approach() + "\"", Long.toString(o.millis()), String.format("%.0f", o.recordsPerSecond(batch)),
-          Long.toString(o.bytesWritten()), String.format("%.2f", ratio)) + "\n", StandardOpenOption.APPEND);
+          Long.toString(o.bytesWritten()), String.format("%.2f", ratio)));
       md.append(String.format("| %s | %d ms | %,.0f | %,d | %.2fx |%n", o.approach(), o.millis(),
           o.recordsPerSecond(batch), o.bytesWritten(), ratio));
     }
-    Files.writeString(results.resolve("upsert-throughput.md"), md.toString());
+    results.appendCsv("upsert-throughput.csv", "run_at,rows,partitions,batch,updates,late,approach,ms,records_per_s,"
+        + "bytes_written,throughput_vs_plain_hudi", csvRows);
+    results.writeMarkdown("upsert-throughput.md", md.toString(), false);
     System.out.println(md);
     return 0;
   }

@@ -1,5 +1,6 @@
 package io.sluice.bench.nab;
 
+import io.sluice.bench.ResultsDir;
 import io.sluice.checks.anomaly.DetectorOptions;
 import io.sluice.checks.anomaly.PointScore;
 import io.sluice.checks.anomaly.SeriesDetector;
@@ -7,12 +8,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs Sluice's series detector over a NAB-layout corpus and scores it with NAB's published method. */
@@ -25,8 +26,7 @@ public final class NabBench implements Callable<Integer> {
   @Option(names = "--suppress", description = "suppression window in points, 0 = detector default")
   int suppress = 0;
 
-  @Option(names = "--results", description = "results directory (default: ${DEFAULT-VALUE})")
-  Path results = Path.of("bench/results");
+  @Mixin ResultsDir results = new ResultsDir();
 
   @Option(names = "--verbose", description = "print each series' best-threshold detections")
   boolean verbose;
@@ -62,23 +62,17 @@ public final class NabBench implements Callable<Integer> {
       scored.add(new NabScorer.Scored(s.name(), s.timestamps(), scores, s.windows()));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Files.createDirectories(results);
-    Path csv = results.resolve("nab.csv");
-    boolean header = !Files.exists(csv);
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND))) {
-      if (header) {
-        out.println("run_at,corpus,series,points,profile,score,threshold,windows,detected,false_positives,default_threshold");
-      }
-      for (NabScorer.Profile profile : NabScorer.Profile.ALL) {
-        NabScorer.Result r = NabScorer.score(scored, profile);
-        String line = String.format("%s,%s,%d,%d,%s,%.2f,%.8f,%d,%d,%d,%.8f", Instant.now(), data.getFileName(),
-            corpus.size(), points, profile.name(), r.score(), r.threshold(), r.windows(), r.detected(),
-            r.falsePositives(), options.alertThreshold());
-        out.println(line);
-        System.out.println(line);
-      }
+    List<String> lines = new ArrayList<>();
+    for (NabScorer.Profile profile : NabScorer.Profile.ALL) {
+      NabScorer.Result r = NabScorer.score(scored, profile);
+      String line = String.format("%s,%s,%d,%d,%s,%.2f,%.8f,%d,%d,%d,%.8f", Instant.now(), data.getFileName(),
+          corpus.size(), points, profile.name(), r.score(), r.threshold(), r.windows(), r.detected(),
+          r.falsePositives(), options.alertThreshold());
+      lines.add(line);
+      System.out.println(line);
     }
+    results.appendCsv("nab.csv", "run_at,corpus,series,points,profile,score,threshold,windows,detected,false_positives,"
+        + "default_threshold", lines);
     if (verbose) {
       for (NabScorer.Scored s : scored) {
         NabScorer.Result r = NabScorer.score(List.of(s), NabScorer.Profile.STANDARD);
