@@ -232,15 +232,22 @@ public final class MetricWindowRecompute {
     private final Map<String, DeltaGroup> deltas = new LinkedHashMap<>();
     private final Map<Integer, Set<Long>> flips = new HashMap<>();
 
+    /** Per metric: kept by delta this run. Asked for every change, so decided once. */
+    private final boolean[] delta;
+
     Plan(String consumed, Map<String, String> complete) {
       this.consumed = consumed;
       this.complete = complete;
+      this.delta = new boolean[compiled.size()];
+      for (int i = 0; i < delta.length; i++) {
+        Compiled m = compiled.get(i);
+        delta[i] = consumed != null && complete != null && m.decomposable()
+            && m.definition().equals(complete.get(m.spec().name()));
+      }
     }
 
     boolean byDelta(int metric) {
-      Compiled m = compiled.get(metric);
-      return consumed != null && complete != null && m.decomposable()
-          && m.definition().equals(complete.get(m.spec().name()));
+      return delta[metric];
     }
 
     /** What the commit records as complete: after a recompute of everything, every metric as defined now. */
