@@ -1,7 +1,6 @@
 package io.sluice.incremental;
 
 import io.sluice.upserts.HudiTable;
-import io.sluice.upserts.OrderedReads;
 import io.sluice.upserts.SnapshotReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import org.apache.hudi.common.table.timeline.TimelineUtils;
 import org.apache.hudi.common.util.CleanerUtils;
 import org.apache.hudi.common.util.Option;
 import io.sluice.core.SluiceException;
+import io.sluice.core.util.OrderedReads;
 
 /**
  * Incremental pull from a Hudi table. The instants in the range and the file groups they wrote come

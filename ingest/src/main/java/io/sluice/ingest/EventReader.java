@@ -4,6 +4,7 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.spec.SourceFormat;
 import io.sluice.core.spec.ValidationSpec;
+import io.sluice.core.util.OrderedReads;
 import java.io.BufferedInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -11,13 +12,9 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -154,45 +151,22 @@ public final class EventReader {
   /** Every file's outcome in file order; the first failing file, in file order, fails the batch. */
   private List<Outcome> readAll(List<LandingFile> files) {
     AtomicInteger retries = new AtomicInteger(RETRY_BUDGET);
-    int n = Math.min(threads, files.size());
-    if (n <= 1) {
-      Formats formats = new Formats();
-      return files.stream().map(f -> readOne(f, formats, retries)).toList();
-    }
-    BlockingQueue<Formats> idle = new ArrayBlockingQueue<>(n);
+    int n = Math.max(1, Math.min(threads, files.size()));
+    // One Formats per reading thread: at most n files are read at once, so a free one is always there.
+    Queue<Formats> idle = new ConcurrentLinkedQueue<>();
     for (int i = 0; i < n; i++) {
       idle.add(new Formats());
     }
-    ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-      Thread t = new Thread(r, "sluice-read-" + spec.name());
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<Outcome>> pending = new ArrayList<>(files.size());
-      for (LandingFile f : files) {
-        pending.add(pool.submit(() -> {
-          Formats formats = idle.take();
-          try {
-            return readOne(f, formats, retries);
-          } finally {
-            idle.add(formats);
-          }
-        }));
+    List<Outcome> out = new ArrayList<>(files.size());
+    OrderedReads.inOrder(files, n, f -> {
+      Formats formats = idle.poll();
+      try {
+        return readOne(f, formats, retries);
+      } finally {
+        idle.add(formats);
       }
-      List<Outcome> out = new ArrayList<>(files.size());
-      for (Future<Outcome> p : pending) {
-        out.add(p.get());
-      }
-      return out;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new SluiceException(e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SluiceException("interrupted while reading landing files of " + spec.name(), e);
-    } finally {
-      pool.shutdownNow();
-    }
+    }, out::add);
+    return out;
   }
 
   /** @param retries retries left in this batch; decremented when one is used */

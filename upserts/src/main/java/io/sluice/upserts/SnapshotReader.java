@@ -1,6 +1,7 @@
 package io.sluice.upserts;
 
 import io.sluice.core.SluiceException;
+import io.sluice.core.util.OrderedReads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.sluice.upserts.write;
 
+import io.sluice.core.util.DaemonThreads;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -7,9 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hudi.client.WriteStatus;
 import org.apache.hudi.exception.HoodieUpsertException;
 
@@ -19,8 +18,6 @@ import org.apache.hudi.exception.HoodieUpsertException;
  * a writer still adding files behind the rollback. With one thread each bucket is written inline.
  */
 final class BucketWrites {
-  private static final AtomicInteger POOLS = new AtomicInteger();
-
   private final ExecutorService pool;
   private final List<Future<List<WriteStatus>>> pending = new ArrayList<>();
 
@@ -28,13 +25,7 @@ final class BucketWrites {
     if (threads < 1) {
       throw new IllegalArgumentException("write threads must be at least 1, got " + threads);
     }
-    int id = POOLS.incrementAndGet();
-    AtomicInteger n = new AtomicInteger();
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "sluice-hudi-write-" + id + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = threads == 1 ? null : DaemonThreads.pool(threads, "sluice-hudi-write");
   }
 
   /** Queues one bucket; {@code write} returns Hudi's (possibly lazy) iterator of its statuses. */

@@ -1,13 +1,12 @@
-package io.sluice.upserts;
+package io.sluice.core.util;
 
+import io.sluice.core.SluiceException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -19,7 +18,6 @@ import java.util.function.Function;
 public final class OrderedReads {
   /** Readers used when a caller does not choose: the machine's available processors. */
   public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
-  private static final AtomicInteger POOLS = new AtomicInteger();
 
   private OrderedReads() {}
 
@@ -29,13 +27,7 @@ public final class OrderedReads {
       items.forEach(i -> consume.accept(read.apply(i)));
       return;
     }
-    int id = POOLS.incrementAndGet();
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
-      Thread t = new Thread(r, "sluice-read-" + id + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = DaemonThreads.pool(Math.min(threads, items.size()), "sluice-read");
     Deque<Future<R>> ahead = new ArrayDeque<>();
     try {
       int next = 0;
@@ -62,7 +54,7 @@ public final class OrderedReads {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.sluice.core.SluiceException("interrupted while reading", e);
+      throw new SluiceException("interrupted while reading", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -70,7 +62,7 @@ public final class OrderedReads {
       if (e.getCause() instanceof Error err) {
         throw err;
       }
-      throw new io.sluice.core.SluiceException("read failed: " + e.getCause(), e.getCause());
+      throw new SluiceException("read failed: " + e.getCause(), e.getCause());
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.sluice.upserts;
+package io.sluice.core.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
