@@ -59,7 +59,7 @@ public final class NabBench implements Callable<Integer> {
           }
         }
       }
-      scored.add(new NabScorer.Scored(s.name(), s.timestamps(), scores, s.windows()));
+      scored.add(new NabScorer.Scored(s.name(), s.timestamps(), scores, s.windows(), s.labels()));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     List<String> lines = new ArrayList<>();

@@ -16,15 +16,20 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
-/** A NAB-layout corpus: {@code <category>/<name>.csv} series plus {@code windows.json}. */
+/**
+ * A NAB-layout corpus: {@code <category>/<name>.csv} series plus {@code windows.json}, and optionally
+ * {@code labels.json}, whose label count NAB uses for the perfect score (one window may hold two labels).
+ */
 public final class NabCorpus {
-  /** One labelled series. */
-  public record Series(String name, long[] timestamps, double[] values, List<long[]> windows) {}
+  /** One labelled series; {@code labels} is its count of labelled anomalies, at least one per window. */
+  public record Series(String name, long[] timestamps, double[] values, List<long[]> windows, int labels) {}
 
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   public static List<Series> load(Path dir) throws IOException {
     JsonNode windows = new ObjectMapper().readTree(dir.resolve("windows.json").toFile());
+    Path labelFile = dir.resolve("labels.json");
+    JsonNode labels = Files.exists(labelFile) ? new ObjectMapper().readTree(labelFile.toFile()) : null;
     List<Series> out = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = windows.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -44,8 +49,9 @@ public final class NabCorpus {
           vs.add(Double.parseDouble(rec.get(1)));
         }
       }
+      int labelled = labels != null && labels.has(e.getKey()) ? labels.get(e.getKey()).size() : wins.size();
       out.add(new Series(e.getKey(), ts.stream().mapToLong(Long::longValue).toArray(),
-          vs.stream().mapToDouble(Double::doubleValue).toArray(), wins));
+          vs.stream().mapToDouble(Double::doubleValue).toArray(), wins, Math.max(labelled, wins.size())));
     }
     return out;
   }

@@ -10,7 +10,8 @@ import java.util.Map;
  * The Numenta Anomaly Benchmark's published scoring (NAB v1.1 sweeper): windowed, position-weighted
  * rewards through a scaled sigmoid, first detection per window counts, false positives penalised by
  * distance past the previous window, one threshold swept over the whole corpus, and the total
- * normalised so that the null detector scores 0 and the perfect detector 100.
+ * normalised so that the null detector scores 0 and the perfect detector 100. As in NAB's runner, the
+ * perfect score counts labels, not windows: a window holding two labels raises it by two.
  */
 public final class NabScorer {
   /** NAB's cost profiles. */
@@ -21,8 +22,16 @@ public final class NabScorer {
     public static final List<Profile> ALL = List.of(STANDARD, LOW_FP, LOW_FN);
   }
 
-  /** One labelled series with the detector's scores. Windows are inclusive [start, end] timestamps. */
-  public record Scored(String name, long[] timestamps, double[] scores, List<long[]> windows) {}
+  /**
+   * One labelled series with the detector's scores. Windows are inclusive [start, end] timestamps;
+   * {@code labels} is the number of labelled anomalies, which NAB's perfect score counts.
+   */
+  public record Scored(String name, long[] timestamps, double[] scores, List<long[]> windows, int labels) {
+    /** A series with one label per window. */
+    public Scored(String name, long[] timestamps, double[] scores, List<long[]> windows) {
+      this(name, timestamps, scores, windows, windows.size());
+    }
+  }
 
   /** Best threshold and its normalised score, with detection counts at that threshold. */
   public record Result(Profile profile, double threshold, double score, int windows, int detected,
@@ -42,8 +51,10 @@ public final class NabScorer {
   public static Result score(List<Scored> corpus, Profile profile) {
     List<Point> points = new ArrayList<>();
     Map<String, Double> parts = new HashMap<>();
+    int labels = 0;
     for (Scored s : corpus) {
       points.addAll(sweep(s, profile));
+      labels += s.labels();
     }
     for (Point p : points) {
       if (p.window != null) {
@@ -81,7 +92,8 @@ public final class NabScorer {
       }
     }
     double nullScore = -profile.fn * windows;
-    double perfect = profile.tp * windows;
+    // NAB's runner takes the perfect score from the label count, the null score from the scorable windows.
+    double perfect = profile.tp * labels;
     double normalised = windows == 0 ? 0 : 100 * (bestScore - nullScore) / (perfect - nullScore);
     return new Result(profile, bestThreshold, normalised, windows, bestDetected, bestFps);
   }

@@ -29,6 +29,17 @@ class NabScorerTest {
   }
 
   @Test
+  void perfectScoreCountsLabelsNotWindows() {
+    // NAB's runner: perfect = TP weight x labels, so a window holding two labels caps a detector below 100.
+    double[] perfect = new double[N];
+    perfect[600] = 1;
+    NabScorer.Scored s = series("a", perfect, 600, 700);
+    NabScorer.Scored twoLabels = new NabScorer.Scored("a", s.timestamps(), perfect, s.windows(), 2);
+    assertThat(NabScorer.score(List.of(twoLabels), NabScorer.Profile.STANDARD).score())
+        .isCloseTo(100.0 * (1 + 1) / (2 + 1), within(1e-9));
+  }
+
+  @Test
   void earlierDetectionScoresHigherAndFalsePositivesCost() {
     double[] early = new double[N];
     early[620] = 1;
