@@ -12,8 +12,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.hudi.client.HoodieJavaWriteClient;
 import org.apache.hudi.client.WriteStatus;
+import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
 import org.apache.hudi.common.model.HoodieAvroPayload;
-import io.sluice.upserts.write.IncomingRecordPayload;
 import org.apache.hudi.common.model.HoodieAvroRecord;
 import org.apache.hudi.common.model.HoodieKey;
 import org.apache.hudi.common.model.HoodieRecord;
@@ -126,7 +126,7 @@ public final class HudiWriter {
       GenericRecord r = records.get(i);
       HoodieKey key = new HoodieKey(recordKey(r, l.recordKeyFields()), partitionPath(r, l.partitionFields()));
       Comparable<?> ordering = ordering(r.get(l.orderingField()));
-      out[i] = (HoodieRecord) new HoodieAvroRecord<>(key, new IncomingRecordPayload(r, ordering));
+      out[i] = (HoodieRecord) new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(r, ordering));
     });
     return Arrays.asList(out);
   }

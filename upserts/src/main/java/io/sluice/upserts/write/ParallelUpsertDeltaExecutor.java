@@ -12,33 +12,14 @@ import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.table.action.commit.Partitioner;
 import org.apache.hudi.table.action.deltacommit.JavaUpsertDeltaCommitActionExecutor;
 
-/**
- * Hudi's merge-on-read upsert with its deduplication ({@link ParallelWriteHelper}) and buckets
- * ({@link BucketWrites}) run in parallel.
- */
+/** Hudi's merge-on-read upsert with its buckets written in parallel ({@link BucketWrites}). */
 final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionExecutor<T> {
   private final BucketWrites buckets;
-  private final List<HoodieRecord<T>> records;
-  private final int threads;
 
   ParallelUpsertDeltaExecutor(HoodieJavaEngineContext context, HoodieWriteConfig config, HoodieTable table,
                               String instantTime, List<HoodieRecord<T>> records, int threads) {
     super(context, config, table, instantTime, records);
     this.buckets = new BucketWrites(threads);
-    this.records = records;
-    this.threads = threads;
-  }
-
-  @Override
-  public HoodieWriteMetadata<List<WriteStatus>> execute() {
-    return new ParallelWriteHelper<T, HoodieWriteMetadata>(threads).write(instantTime, records, context, table,
-        config.shouldCombineBeforeUpsert(), config.getUpsertShuffleParallelism(), this, operationType);
-  }
-
-  // Hudi's profile and bucket assignment stream this list: they run on both cores through the view.
-  @Override
-  public HoodieWriteMetadata<List<WriteStatus>> execute(List<HoodieRecord<T>> tagged) {
-    return super.execute(threads > 1 ? ParallelStreams.of(tagged) : tagged);
   }
 
   @Override

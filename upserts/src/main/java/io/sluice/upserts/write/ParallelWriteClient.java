@@ -10,7 +10,6 @@ import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.config.HoodieWriteConfig;
-import org.apache.hudi.index.HoodieIndex;
 import org.apache.hudi.table.HoodieJavaCopyOnWriteTable;
 import org.apache.hudi.table.HoodieJavaMergeOnReadTable;
 import org.apache.hudi.table.HoodieTable;
@@ -20,8 +19,7 @@ import org.apache.hudi.table.action.HoodieWriteMetadata;
  * Hudi's Java write client whose upserts write their file groups on up to {@code threads} threads.
  * The Java client writes one bucket after another on the caller's thread; Spark runs the same handles
  * side by side in one executor JVM, which is what makes them safe to run concurrently. Everything
- * else (partitioning, commit, compaction) is Hudi's own, unchanged; deduplication and the bloom
- * index check run Hudi's own merger and check function on the same threads.
+ * else (tagging, partitioning, commit, compaction) is Hudi's own, unchanged.
  */
 public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
   private final int threads;
@@ -55,11 +53,6 @@ public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
     }
 
     @Override
-    protected HoodieIndex getIndex(HoodieWriteConfig config, HoodieEngineContext context) {
-      return ParallelBloomIndexHelper.indexFor(config, () -> threads, () -> super.getIndex(config, context));
-    }
-
-    @Override
     public HoodieWriteMetadata<List<WriteStatus>> upsert(HoodieEngineContext context, String instantTime,
                                                          List<HoodieRecord<T>> records) {
       return new ParallelUpsertExecutor<>(context, config, this, instantTime, records, threads).execute();
@@ -72,11 +65,6 @@ public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
     MergeOnRead(HoodieWriteConfig config, HoodieEngineContext context, HoodieTableMetaClient metaClient, int threads) {
       super(config, context, metaClient);
       this.threads = threads;
-    }
-
-    @Override
-    protected HoodieIndex getIndex(HoodieWriteConfig config, HoodieEngineContext context) {
-      return ParallelBloomIndexHelper.indexFor(config, () -> threads, () -> super.getIndex(config, context));
     }
 
     @Override
