@@ -27,9 +27,10 @@ public final class NabCorpus {
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   public static List<Series> load(Path dir) throws IOException {
-    JsonNode windows = new ObjectMapper().readTree(dir.resolve("windows.json").toFile());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode windows = json.readTree(dir.resolve("windows.json").toFile());
     Path labelFile = dir.resolve("labels.json");
-    JsonNode labels = Files.exists(labelFile) ? new ObjectMapper().readTree(labelFile.toFile()) : null;
+    JsonNode labels = Files.exists(labelFile) ? json.readTree(labelFile.toFile()) : null;
     List<Series> out = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = windows.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
