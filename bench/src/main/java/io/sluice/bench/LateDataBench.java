@@ -4,6 +4,7 @@ import io.sluice.core.spec.EventSchemas;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.spec.SpecLoader;
 import io.sluice.upserts.CommitResult;
+import io.sluice.upserts.HudiTable;
 import io.sluice.upserts.HudiWriter;
 import io.sluice.upserts.MiniBatch;
 import java.io.IOException;
@@ -21,6 +22,15 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hudi.client.common.HoodieJavaEngineContext;
+import org.apache.hudi.common.fs.FSUtils;
+import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.model.WriteOperationType;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.common.table.timeline.TimelineUtils;
+import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -57,9 +67,23 @@ final class LateDataBench implements Callable<Integer> {
   @Option(names = "--work", defaultValue = "target/bench-late", description = "Scratch directory, recreated")
   Path work;
 
+  @Option(names = "--approaches", split = ",", defaultValue = "cow,mor,mor-hudi-bloom",
+      description = "Sluice variants to run against the Hive rewrite, any of cow, mor, mor-hudi-bloom, "
+          + "mor-no-clustering (default ${DEFAULT-VALUE})")
+  List<String> approaches;
+
+  @Option(names = "--batches", defaultValue = "1",
+      description = "Batches in a row, each with its own late events; over 1 also reports the run's totals, "
+          + "table services included, in late-data-batches.* (default ${DEFAULT-VALUE})")
+  int batches;
+
   @Mixin ResultsDir results = new ResultsDir();
 
   record Outcome(String approach, long millis, long bytesWritten, int partitions) {}
+
+  /** A run of several batches: wall time of the writes and of the table services they ran inline. */
+  record Run(String approach, long millis, long maxMillis, long bytesWritten, int clusterings, int compactions,
+             long fileGroups, long maxFileGroupsPerDay) {}
 
   @Override
   public Integer call() throws Exception {
@@ -88,29 +112,55 @@ final class LateDataBench implements Callable<Integer> {
       }
       byDay.put(EventSchemas.day(t0 + d * DAY), day);
     }
-    List<GenericRecord> batchRecords = new ArrayList<>(batch);
     long today = t0 + days * DAY;
+    List<List<GenericRecord>> batchList = new ArrayList<>();
     int late = 0;
-    for (int i = 0; i < batch; i++) {
-      boolean isLate = rnd.nextDouble() < lateFraction;
-      long ts = isLate ? t0 + rnd.nextLong(days * DAY) : today + rnd.nextLong(DAY / 24);
-      late += isLate ? 1 : 0;
-      batchRecords.add(IncrementalVsFullBench.event(schema, rnd, id++, ts));
+    for (int b = 0; b < batches; b++) {
+      List<GenericRecord> records = new ArrayList<>(batch);
+      for (int i = 0; i < batch; i++) {
+        boolean isLate = rnd.nextDouble() < lateFraction;
+        long ts = isLate ? t0 + rnd.nextLong(days * DAY) : today + b * DAY / 288 + rnd.nextLong(DAY / 288);
+        late += isLate && b == 0 ? 1 : 0;
+        records.add(IncrementalVsFullBench.event(schema, rnd, id++, ts));
+      }
+      batchList.add(records);
     }
+    List<GenericRecord> batchRecords = batchList.get(0);
 
+    Map<String, PipelineSpec> variants = Map.of("cow", cow, "mor", mor, "mor-hudi-bloom", morHudiBloom,
+        "mor-no-clustering", spec(w, "late_mor_nocl", "mor", "hudi:\n  hoodie.clustering.inline: \"false\"\n"));
     List<Outcome> out = new ArrayList<>();
-    for (PipelineSpec spec : List.of(cow, mor, morHudiBloom)) {
-      HudiWriter writer = new HudiWriter(new MiniBatch(spec, conf).events(), schema);
+    List<Run> runs = new ArrayList<>();
+    for (String approach : approaches) {
+      PipelineSpec spec = variants.get(approach);
+      if (spec == null) {
+        throw new IllegalArgumentException("unknown approach " + approach + ", expected one of " + variants.keySet());
+      }
+      HudiTable table = new MiniBatch(spec, conf).events();
+      HudiWriter writer = new HudiWriter(table, schema);
       // One load commit, so the measured MOR upsert is not a compaction-triggering delta commit.
-      progress("load " + spec.table().type(), 0, 1);
-      writer.bulkInsert(byDay.values().stream().flatMap(List::stream).toList(), Map.of());
-      progress("load " + spec.table().type(), 1, 1);
-      System.gc();
-      long s = System.nanoTime();
-      CommitResult c = writer.upsert(batchRecords, Map.of(), null);
-      out.add(new Outcome("sluice upsert (" + spec.table().type().toString().toLowerCase()
-          + (spec.hudi().isEmpty() ? "" : ", " + spec.hudi()) + ")",
-          (System.nanoTime() - s) / 1_000_000, c.bytesWritten(), c.partitions().size()));
+      progress("load " + approach, 0, 1);
+      String loaded = writer.bulkInsert(byDay.values().stream().flatMap(List::stream).toList(), Map.of()).instant();
+      progress("load " + approach, 1, 1);
+      String name = "sluice upsert (" + spec.table().type().toString().toLowerCase()
+          + (spec.hudi().isEmpty() ? "" : ", " + spec.hudi()) + ")";
+      long total = 0;
+      long max = 0;
+      for (int b = 0; b < batches; b++) {
+        System.gc();
+        long s = System.nanoTime();
+        CommitResult c = writer.upsert(batchList.get(b), Map.of(), null);
+        long ms = (System.nanoTime() - s) / 1_000_000;
+        if (b == 0) {
+          out.add(new Outcome(name, ms, c.bytesWritten(), c.partitions().size()));
+        }
+        total += ms;
+        max = Math.max(max, ms);
+        progress(approach + " batch", b + 1, batches);
+      }
+      if (batches > 1) {
+        runs.add(run(name, table, loaded, EventSchemas.day(today), total, max));
+      }
     }
 
     // Hive: one parquet file per dt= partition; a batch rewrites each partition it touches.
@@ -121,13 +171,118 @@ final class LateDataBench implements Callable<Integer> {
       write(conf, hive.resolve("dt=" + e.getKey()).resolve("part-0.parquet"), schema, e.getValue());
       progress("load hive", ++d, days);
     }
-    System.gc();
-    long s = System.nanoTime();
-    Map<String, List<GenericRecord>> touched = new TreeMap<>();
-    for (GenericRecord r : batchRecords) {
-      touched.computeIfAbsent(r.get(EventSchemas.DT).toString(), k -> new ArrayList<>()).add(r);
-    }
+    long hiveMillis = 0;
+    long hiveTotal = 0;
+    long hiveMax = 0;
+    long hiveTotalBytes = 0;
     long hiveBytes = 0;
+    int hiveTouched = 0;
+    for (int b = 0; b < batches; b++) {
+      System.gc();
+      long s = System.nanoTime();
+      Map<String, List<GenericRecord>> touched = new TreeMap<>();
+      for (GenericRecord r : batchList.get(b)) {
+        touched.computeIfAbsent(r.get(EventSchemas.DT).toString(), k -> new ArrayList<>()).add(r);
+      }
+      long bytes = rewrite(conf, hive, schema, touched);
+      long ms = (System.nanoTime() - s) / 1_000_000;
+      if (b == 0) {
+        hiveMillis = ms;
+        hiveBytes = bytes;
+        hiveTouched = touched.size();
+      }
+      hiveMax = Math.max(hiveMax, ms);
+      hiveTotal += ms;
+      hiveTotalBytes += bytes;
+      progress("hive batch", b + 1, batches);
+    }
+    out.add(new Outcome("hive partition rewrite", hiveMillis, hiveBytes, hiveTouched));
+    fs.close();
+
+    Outcome base = out.get(out.size() - 1);
+    List<String> csv = new ArrayList<>();
+    StringBuilder md = new StringBuilder("# Late data: upsert vs partition rewrite\n\nCommand: `bench/run late-data --rows "
+        + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + "`\n\n"
+        + "Table: " + perDay * days + " rows over " + days + " days. Batch: " + batch + " events, " + late
+        + " of them late, spread over every day.\n\n| approach | time | bytes written | partitions | time vs Hive rewrite | bytes vs Hive rewrite |\n|---|---|---|---|---|---|\n");
+    for (Outcome o : out) {
+      double tr = o.millis() / (double) base.millis();
+      double br = o.bytesWritten() / (double) base.bytesWritten();
+      csv.add(String.join(",", Instant.now().toString(), Long.toString(perDay * days),
+          Integer.toString(days), Integer.toString(batch), Integer.toString(late), o.approach(), Long.toString(o.millis()),
+          Long.toString(o.bytesWritten()), Integer.toString(o.partitions()), String.format("%.3f", tr),
+          String.format("%.3f", br)));
+      md.append(String.format("| %s | %d ms | %,d | %d | %.3f | %.3f |%n", o.approach(), o.millis(), o.bytesWritten(),
+          o.partitions(), tr, br));
+    }
+    results.appendCsv("late-data.csv", "run_at,rows,days,batch,late,approach,ms,bytes_written,partitions,"
+        + "time_vs_hive,bytes_vs_hive", csv);
+    results.writeMarkdown("late-data.md", md.toString(), false);
+    System.out.println(md);
+    if (batches > 1) {
+      runs.add(new Run("hive partition rewrite", hiveTotal, hiveMax, hiveTotalBytes, 0, 0, days + 1, 1));
+      reportRuns(runs, perDay * days);
+    }
+    return 0;
+  }
+
+  private void reportRuns(List<Run> runs, long tableRows) throws IOException {
+    Run base = runs.get(runs.size() - 1);
+    List<String> csv = new ArrayList<>();
+    StringBuilder md = new StringBuilder("# Late data: " + batches + " batches in a row\n\nCommand: `bench/run late-data --rows "
+        + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + " --batches " + batches
+        + " --approaches " + String.join(",", approaches) + "`\n\nTable: " + tableRows + " rows over " + days + " days; "
+        + batches + " batches of " + batch + " events, each with its own late events over every day. Times and bytes "
+        + "include the compactions and clusterings the batches ran inline.\n\n| approach | total time | slowest batch "
+        + "| bytes written | clusterings | compactions | file groups at the end | most in one day | time vs Hive "
+        + "| bytes vs Hive |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Run r : runs) {
+      double tr = r.millis() / (double) base.millis();
+      double br = r.bytesWritten() / (double) base.bytesWritten();
+      csv.add(String.join(",", Instant.now().toString(), Long.toString(tableRows), Integer.toString(days),
+          Integer.toString(batch), Integer.toString(batches), r.approach(), Long.toString(r.millis()),
+          Long.toString(r.maxMillis()), Long.toString(r.bytesWritten()), Integer.toString(r.clusterings()),
+          Integer.toString(r.compactions()), Long.toString(r.fileGroups()), Long.toString(r.maxFileGroupsPerDay()),
+          String.format("%.3f", tr), String.format("%.3f", br)));
+      md.append(String.format("| %s | %d ms | %d ms | %,d | %d | %d | %d | %d | %.3f | %.3f |%n", r.approach(), r.millis(),
+          r.maxMillis(), r.bytesWritten(), r.clusterings(), r.compactions(), r.fileGroups(), r.maxFileGroupsPerDay(), tr, br));
+    }
+    results.appendCsv("late-data-batches.csv", "run_at,rows,days,batch,batches,approach,ms,max_batch_ms,bytes_written,"
+        + "clusterings,compactions,file_groups,max_file_groups_per_day,time_vs_hive,bytes_vs_hive", csv);
+    results.writeMarkdown("late-data-batches.md", md.toString(), false);
+    System.out.println(md);
+  }
+
+  /** What the batches after the load did to the table: bytes of every commit (table services too) and its file groups. */
+  private static Run run(String approach, HudiTable table, String loaded, String today, long millis, long maxMillis)
+      throws IOException {
+    HoodieTableMetaClient mc = table.metaClient();
+    HoodieTimeline done = mc.getCommitsTimeline().filterCompletedInstants();
+    long bytes = 0;
+    int clusterings = 0;
+    int compactions = 0;
+    for (HoodieInstant i : done.findInstantsAfter(loaded).getInstants()) {
+      HoodieCommitMetadata md = TimelineUtils.getCommitMetadata(i, done);
+      bytes += md.fetchTotalBytesWritten();
+      clusterings += md.getOperationType() == WriteOperationType.CLUSTER ? 1 : 0;
+      compactions += md.getOperationType() == WriteOperationType.COMPACT ? 1 : 0;
+    }
+    HoodieTableFileSystemView view = new HoodieTableFileSystemView(mc, done);
+    long total = 0;
+    long most = 0;
+    for (String p : FSUtils.getAllPartitionPaths(new HoodieJavaEngineContext(mc.getStorageConf()), mc.getStorage(),
+        mc.getBasePath(), false, false)) {
+      long n = view.getLatestFileSlices(p).count();
+      total += n;
+      most = p.endsWith(today) ? most : Math.max(most, n);
+    }
+    return new Run(approach, millis, maxMillis, bytes, clusterings, compactions, total, most);
+  }
+
+  /** The classic Hive way: read each touched partition, merge the batch in by key, rewrite it. Returns bytes written. */
+  private static long rewrite(Configuration conf, Path hive, Schema schema, Map<String, List<GenericRecord>> touched)
+      throws IOException {
+    long written = 0;
     for (var e : touched.entrySet()) {
       Path dir = hive.resolve("dt=" + e.getKey());
       Path old = dir.resolve("part-0.parquet");
@@ -145,33 +300,10 @@ final class LateDataBench implements Callable<Integer> {
       }
       Path tmp = dir.resolve("part-0.parquet.tmp");
       write(conf, tmp, schema, new ArrayList<>(merged.values()));
-      hiveBytes += Files.size(tmp);
+      written += Files.size(tmp);
       Files.move(tmp, old, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    out.add(new Outcome("hive partition rewrite", (System.nanoTime() - s) / 1_000_000, hiveBytes, touched.size()));
-    fs.close();
-
-    Outcome base = out.get(out.size() - 1);
-    List<String> rows = new ArrayList<>();
-    StringBuilder md = new StringBuilder("# Late data: upsert vs partition rewrite\n\nCommand: `bench/run late-data --rows "
-        + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + "`\n\n"
-        + "Table: " + perDay * days + " rows over " + days + " days. Batch: " + batch + " events, " + late
-        + " of them late, spread over every day.\n\n| approach | time | bytes written | partitions | time vs Hive rewrite | bytes vs Hive rewrite |\n|---|---|---|---|---|---|\n");
-    for (Outcome o : out) {
-      double tr = o.millis() / (double) base.millis();
-      double br = o.bytesWritten() / (double) base.bytesWritten();
-      rows.add(String.join(",", Instant.now().toString(), Long.toString(perDay * days),
-          Integer.toString(days), Integer.toString(batch), Integer.toString(late), o.approach(), Long.toString(o.millis()),
-          Long.toString(o.bytesWritten()), Integer.toString(o.partitions()), String.format("%.3f", tr),
-          String.format("%.3f", br)));
-      md.append(String.format("| %s | %d ms | %,d | %d | %.3f | %.3f |%n", o.approach(), o.millis(), o.bytesWritten(),
-          o.partitions(), tr, br));
-    }
-    results.appendCsv("late-data.csv", "run_at,rows,days,batch,late,approach,ms,bytes_written,partitions,"
-        + "time_vs_hive,bytes_vs_hive", rows);
-    results.writeMarkdown("late-data.md", md.toString(), false);
-    System.out.println(md);
-    return 0;
+    return written;
   }
 
   private static void write(Configuration conf, Path file, Schema schema, List<GenericRecord> rows) throws IOException {

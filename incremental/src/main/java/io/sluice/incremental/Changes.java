@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +16,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.hudi.avro.model.HoodieCleanMetadata;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.model.HoodieReplaceCommitMetadata;
 import org.apache.hudi.common.model.HoodieWriteStat;
 import org.apache.hudi.common.model.WriteOperationType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
@@ -80,43 +81,77 @@ public final class Changes implements IncrementalScan {
 
     List<String> instants = new ArrayList<>();
     TreeSet<String> partitions = new TreeSet<>();
-    Set<String> fileGroups = new LinkedHashSet<>();   // partition \0 fileId
+    FileGroupSets groups = new FileGroupSets();
     // File groups whose writes in the range include updates or deletes; in the others every changed
     // record is an insert and no key vanished, so their version as of `since` need not be read.
     Set<String> needBefore = new HashSet<>();
     for (HoodieInstant i : range.getInstants()) {
       HoodieCommitMetadata md = metadata(i, commits);
-      if (md.getOperationType() == WriteOperationType.COMPACT || md.getOperationType() == WriteOperationType.LOG_COMPACT) {
+      WriteOperationType op = md.getOperationType();
+      if (op == WriteOperationType.COMPACT || op == WriteOperationType.LOG_COMPACT) {
         continue;   // rewrites file slices without changing any record
       }
-      instants.add(i.getTimestamp());
+      boolean clustering = op == WriteOperationType.CLUSTER;   // moves records, keeping their commit times
+      if (!clustering) {
+        instants.add(i.getTimestamp());
+      }
       for (Map.Entry<String, List<HoodieWriteStat>> e : md.getPartitionToWriteStats().entrySet()) {
         for (HoodieWriteStat st : e.getValue()) {
-          partitions.add(e.getKey());
           String fg = e.getKey() + '\0' + st.getFileId();
-          fileGroups.add(fg);
+          groups.add(fg);
+          if (!clustering) {
+            partitions.add(e.getKey());
+          }
           if (st.getNumUpdateWrites() > 0 || st.getNumDeletes() > 0) {
             needBefore.add(fg);
           }
         }
       }
+      // A replaced file group's records now live in the file groups this instant wrote in the same
+      // partition: they are diffed as one, as of both ends, so moved records are neither lost nor new.
+      if (md instanceof HoodieReplaceCommitMetadata replace) {
+        for (Map.Entry<String, List<String>> e : replace.getPartitionToReplaceFileIds().entrySet()) {
+          String partition = e.getKey();
+          List<String> members = new ArrayList<>();
+          e.getValue().forEach(id -> members.add(partition + '\0' + id));
+          md.getPartitionToWriteStats().getOrDefault(partition, List.of())
+              .forEach(st -> members.add(partition + '\0' + st.getFileId()));
+          members.forEach(fg -> {
+            groups.union(members.get(0), fg);
+            needBefore.add(fg);
+          });
+          if (!clustering) {
+            partitions.add(partition);
+          }
+        }
+      }
     }
 
-    // File groups are read and diffed side by side; their changes join in file-group order.
+    // Sets of file groups are read and diffed side by side; their changes join in the sets' order.
     List<Change> changes = new ArrayList<>();
     long[] totals = new long[3];
-    OrderedReads.inOrder(List.copyOf(fileGroups), OrderedReads.DEFAULT_THREADS, fg -> {
-      String partition = fg.substring(0, fg.indexOf('\0'));
-      String fileId = fg.substring(fg.indexOf('\0') + 1);
-      // Insert-only file groups: only rows written in the range are wanted, and Parquet can skip the rest.
-      SnapshotReader.SliceRead after = since == null || needBefore.contains(fg)
-          ? reader.readFileGroup(partition, fileId, end) : reader.readFileGroup(partition, fileId, end, since);
-      SnapshotReader.SliceRead before = since == null || !needBefore.contains(fg)
-          ? new SnapshotReader.SliceRead(List.of(), 0, 0) : reader.readFileGroup(partition, fileId, since);
+    OrderedReads.inOrder(groups.sets(), OrderedReads.DEFAULT_THREADS, set -> {
+      String partition = set.get(0).substring(0, set.get(0).indexOf('\0'));
+      boolean before = since == null || set.stream().anyMatch(needBefore::contains);
+      List<GenericRecord> beforeRecords = new ArrayList<>();
+      List<GenericRecord> afterRecords = new ArrayList<>();
+      int files = 0;
+      long bytes = 0;
+      for (String fg : set) {
+        String fileId = fg.substring(fg.indexOf('\0') + 1);
+        // Insert-only file groups: only rows written in the range are wanted, and Parquet can skip the rest.
+        SnapshotReader.SliceRead after = before
+            ? reader.readFileGroup(partition, fileId, end) : reader.readFileGroup(partition, fileId, end, since);
+        SnapshotReader.SliceRead then = since == null || !before
+            ? new SnapshotReader.SliceRead(List.of(), 0, 0) : reader.readFileGroup(partition, fileId, since);
+        afterRecords.addAll(after.records());
+        beforeRecords.addAll(then.records());
+        files += after.files() + then.files();
+        bytes += after.bytes() + then.bytes();
+      }
       List<Change> out = new ArrayList<>();
-      diff(partition, before.records(), after.records(), end, out, needBefore.contains(fg) || since == null);
-      return new FileGroupChanges(out, after.files() + before.files(), after.bytes() + before.bytes(),
-          after.records().size() + before.records().size());
+      diff(partition, beforeRecords, afterRecords, end, out, before);
+      return new FileGroupChanges(out, files, bytes, afterRecords.size() + beforeRecords.size());
     }, c -> {
       changes.addAll(c.changes());
       totals[0] += c.files();
@@ -127,7 +162,44 @@ public final class Changes implements IncrementalScan {
     long bytes = totals[1];
     long records = totals[2];
     return new ChangeSet(since, end, List.copyOf(instants), partitions, List.copyOf(changes),
-        new ScanMetrics(fileGroups.size(), files, bytes, records));
+        new ScanMetrics(groups.size(), files, bytes, records));
+  }
+
+  /** File groups ({@code partition \0 fileId}) in first-seen order, joined into sets by union-find. */
+  private static final class FileGroupSets {
+    private final Map<String, String> parent = new LinkedHashMap<>();
+
+    void add(String fg) {
+      parent.putIfAbsent(fg, fg);
+    }
+
+    void union(String a, String b) {
+      add(a);
+      add(b);
+      String ra = root(a);
+      String rb = root(b);
+      if (!ra.equals(rb)) {
+        parent.put(rb, ra);
+      }
+    }
+
+    private String root(String fg) {
+      String r = fg;
+      while (!parent.get(r).equals(r)) {
+        r = parent.get(r);
+      }
+      return r;
+    }
+
+    int size() {
+      return parent.size();
+    }
+
+    List<List<String>> sets() {
+      Map<String, List<String>> byRoot = new LinkedHashMap<>();
+      parent.keySet().forEach(fg -> byRoot.computeIfAbsent(root(fg), k -> new ArrayList<>()).add(fg));
+      return List.copyOf(byRoot.values());
+    }
   }
 
   private record FileGroupChanges(List<Change> changes, int files, long bytes, long records) {}

@@ -174,6 +174,17 @@ public final class HudiTable {
       // log files, writing a new base file without those logs: updates in the logs are lost. Sluice's
       // tests caught it; until fixed upstream, MOR inserts always open new file groups.
       props.put("hoodie.parquet.small.file.limit", "0");
+      // That leaves a tiny file group per old day that late events touch, every batch. Inline clustering
+      // merges a partition's small file slices (base and logs) into one every few commits; records keep
+      // their _hoodie_commit_time, so incremental reads see no change from it. Hudi's plan defaults
+      // apply (files under 300 MB, 1 GB targets); a partition with one small slice is left alone.
+      props.put("hoodie.clustering.inline", "true");
+      props.put("hoodie.clustering.inline.max.commits", "4");
+      props.put("hoodie.clustering.plan.strategy.class",
+          "org.apache.hudi.client.clustering.plan.strategy.JavaSizeBasedClusteringPlanStrategy");
+      props.put("hoodie.clustering.execution.strategy.class",
+          io.sluice.upserts.write.MergedSliceClusteringStrategy.class.getName());
+      props.put("hoodie.clustering.plan.strategy.single.group.clustering.enabled", "false");
     }
     props.putAll(userProps);
     return HoodieWriteConfig.newBuilder()

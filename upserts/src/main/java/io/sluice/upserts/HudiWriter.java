@@ -18,6 +18,9 @@ import org.apache.hudi.common.model.HoodieAvroRecord;
 import org.apache.hudi.common.model.HoodieKey;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieWriteStat;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.apache.hudi.common.util.ClusteringUtils;
 import org.apache.hudi.common.util.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,7 @@ public final class HudiWriter {
     List<HoodieRecord<HoodieAvroPayload>> hoodieRecords = toHoodieRecords(records);
     HoodieJavaWriteClient<HoodieAvroPayload> client = table.newWriteClient(schema);
     try {
+      finishPendingClustering(client);
       // Rolls back instants a crashed writer left inflight (failed-writes policy EAGER).
       String instant = client.startCommit();
       long t0 = System.nanoTime();
@@ -96,6 +100,21 @@ public final class HudiWriter {
       return result;
     } finally {
       client.close();
+    }
+  }
+
+  /**
+   * Completes clusterings a crashed writer left planned or half done. The Java client's writes do not
+   * check for them: an update appended to a file group that a pending plan replaces would be dropped
+   * when the plan runs.
+   */
+  private void finishPendingClustering(HoodieJavaWriteClient<HoodieAvroPayload> client) {
+    HoodieTableMetaClient mc = table.metaClient();
+    for (HoodieInstant i : mc.getActiveTimeline().filterPendingReplaceTimeline().getInstants()) {
+      if (ClusteringUtils.getClusteringPlan(mc, i).isPresent()) {
+        LOG.info("{}: finishing clustering {} left pending by an earlier run", table.layout().name(), i.getTimestamp());
+        client.cluster(i.getTimestamp(), true);
+      }
     }
   }
 
