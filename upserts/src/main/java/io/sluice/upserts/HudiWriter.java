@@ -2,6 +2,8 @@ package io.sluice.upserts;
 
 import io.sluice.core.CrashPoints;
 import io.sluice.core.SluiceException;
+import io.sluice.upserts.write.InMemoryPayload;
+import io.sluice.upserts.write.InMemoryRecord;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +14,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.hudi.client.HoodieJavaWriteClient;
 import org.apache.hudi.client.WriteStatus;
-import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
 import org.apache.hudi.common.model.HoodieAvroPayload;
-import org.apache.hudi.common.model.HoodieAvroRecord;
 import org.apache.hudi.common.model.HoodieKey;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieWriteStat;
@@ -134,18 +134,16 @@ public final class HudiWriter {
     return new CommitResult(instant, ins, upd, del, parts, bytes, writeMs, commitMs);
   }
 
-  /**
-   * Hudi records with serialised payloads, in the input's order. Serialising is a fifth of a 3M-record
-   * upsert's serial part, so it runs on the common fork-join pool.
-   */
+  /** Hudi records in the input's order, built on the common fork-join pool. */
   List<HoodieRecord<HoodieAvroPayload>> toHoodieRecords(List<GenericRecord> records) {
     HudiTable.Layout l = table.layout();
+    InMemoryPayload.Factory payloads = InMemoryPayload.factory(schema);
     HoodieRecord<HoodieAvroPayload>[] out = new HoodieRecord[records.size()];
     IntStream.range(0, out.length).parallel().forEach(i -> {
       GenericRecord r = records.get(i);
       HoodieKey key = new HoodieKey(recordKey(r, l.recordKeyFields()), partitionPath(r, l.partitionFields()));
       Comparable<?> ordering = ordering(r.get(l.orderingField()));
-      out[i] = (HoodieRecord) new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(r, ordering));
+      out[i] = (HoodieRecord) new InMemoryRecord(key, payloads.of(r, ordering));
     });
     return Arrays.asList(out);
   }

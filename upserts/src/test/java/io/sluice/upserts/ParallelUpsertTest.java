@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +27,11 @@ class ParallelUpsertTest {
   @TempDir Path dir;
 
   private MiniBatch pipeline(String type, int threads) throws Exception {
-    Path root = Files.createDirectories(dir.resolve(type + threads));
+    return pipeline(type, threads, "", type + threads);
+  }
+
+  private MiniBatch pipeline(String type, int threads, String extraHudi, String name) throws Exception {
+    Path root = Files.createDirectories(dir.resolve(name));
     PipelineSpec spec = TestPipeline.create(root, "p", """
         {"type":"record","name":"E","fields":[
           {"name":"id","type":"string"},
@@ -52,7 +57,7 @@ class ParallelUpsertTest {
           hoodie.copyonwrite.insert.auto.split: "false"
           hoodie.copyonwrite.insert.split.size: "150"
           hoodie.compact.inline.max.delta.commits: "2"
-        """.formatted(root.resolve("work"), type, threads));
+        %s""".formatted(root.resolve("work"), type, threads, extraHudi));
     return new MiniBatch(spec, new Configuration());
   }
 
@@ -126,5 +131,14 @@ class ParallelUpsertTest {
     assertThat(actual).hasSize((int) (2700 - deleted)).isEqualTo(expected);
     assertThat(actual).containsEntry("k3", "3003@3").containsEntry("k9", "2009@2").doesNotContainKey("k10")
         .containsEntry("k44", "2044@2").containsEntry("k156", "5156@102");
+  }
+
+  /** Merge handles that spill every incoming record to disk (Kryo) write the same table as ones that do not. */
+  @Test
+  void recordsSpilledByAMergeHandleWriteTheSameTable() throws Exception {
+    MiniBatch memory = pipeline("cow", 1);
+    MiniBatch spilling = pipeline("cow", 2, "  hoodie.memory.merge.max.size: \"1\"\n", "spill");
+    Map<String, String> expected = run(memory, dir.resolve("cow1/work/landing/par"));
+    assertThat(run(spilling, dir.resolve("spill/work/landing/par"))).isEqualTo(expected);
   }
 }

@@ -1,0 +1,230 @@
+package io.sluice.upserts.write;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.util.Utf8;
+import org.apache.hudi.avro.HoodieAvroUtils;
+import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.model.HoodieRecordPayload;
+import org.apache.hudi.common.util.ConfigUtils;
+import org.apache.hudi.common.util.Option;
+import org.apache.hudi.keygen.constant.KeyGeneratorOptions;
+
+/**
+ * {@link DefaultHoodieRecordPayload}'s semantics (the higher ordering value wins, ties go to the
+ * newer record, {@code _hoodie_is_deleted} or the configured delete marker deletes) for a record
+ * the writer already holds in memory.
+ *
+ * <p>Hudi's payload encodes every record to Avro bytes when it is built and decodes it twice in the
+ * write handle, which then copies it field by field into the schema with meta fields. This one keeps
+ * the values, already laid out in that schema, so the handle's copy is skipped: a third of a write
+ * thread's time. Only the writer sees it. The table's payload class stays
+ * DefaultHoodieRecordPayload, which readers, log merging and compaction use. Records are encoded
+ * only when Hudi spills them to disk (Kryo).
+ */
+public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayload>, KryoSerializable {
+
+  private static final long serialVersionUID = 1L;
+  // Spilled records are read back in the same JVM, so a schema travels as its index here.
+  private static final List<Schema> SCHEMAS = new CopyOnWriteArrayList<>();
+
+  private Object[] values;
+  private int schemaId;
+  private Comparable<?> orderingVal;
+
+  /** For Kryo. */
+  public InMemoryPayload() {
+  }
+
+  private InMemoryPayload(Object[] values, int schemaId, Comparable<?> orderingVal) {
+    this.values = values;
+    this.schemaId = schemaId;
+    this.orderingVal = Objects.requireNonNull(orderingVal, "ordering value");
+  }
+
+  /** Builds payloads for records of one table schema; thread-safe. */
+  public static Factory factory(Schema tableSchema) {
+    return new Factory(tableSchema);
+  }
+
+  /** Payloads for records of one table schema. */
+  public static final class Factory {
+    private final Schema tableSchema;
+    private final int schemaId;
+    private final int offset;
+    private final int width;
+
+    private Factory(Schema tableSchema) {
+      this.tableSchema = tableSchema;
+      Schema withMeta = HoodieAvroUtils.addMetadataFields(tableSchema, false);
+      this.schemaId = register(withMeta);
+      this.width = withMeta.getFields().size();
+      this.offset = width - tableSchema.getFields().size();
+    }
+
+    /** A payload holding {@code record}'s values; the record must have the factory's schema. */
+    public InMemoryPayload of(GenericRecord record, Comparable<?> orderingVal) {
+      if (record.getSchema() != tableSchema && !record.getSchema().equals(tableSchema)) {
+        throw new IllegalArgumentException("record schema " + record.getSchema().getFullName()
+            + " differs from the table schema the payloads were made for");
+      }
+      Object[] v = new Object[width];
+      for (int i = offset; i < width; i++) {
+        v[i] = record.get(i - offset);
+      }
+      return new InMemoryPayload(v, schemaId, orderingVal);
+    }
+  }
+
+  private static synchronized int register(Schema s) {
+    int i = SCHEMAS.indexOf(s);
+    if (i >= 0) {
+      return i;
+    }
+    SCHEMAS.add(s);
+    return SCHEMAS.size() - 1;
+  }
+
+  /** The table schema with Hudi's meta fields in front, which the values are laid out in. */
+  Schema schema() {
+    return SCHEMAS.get(schemaId);
+  }
+
+  private GenericData.Record record() {
+    return record(schema());
+  }
+
+  /** A fresh record each call (write handles set its meta fields in place), of a schema equal to {@link #schema()}. */
+  GenericData.Record record(Schema as) {
+    GenericData.Record r = new GenericData.Record(as);
+    for (int i = 0; i < values.length; i++) {
+      // Parquet copies a Utf8's bytes but runs a String through a CharsetEncoder, several times slower.
+      // Converted here, not when built: a batch's records would hold both forms.
+      r.put(i, values[i] instanceof String str ? new Utf8(str) : values[i]);
+    }
+    return r;
+  }
+
+  boolean deleted(Properties props) {
+    String deleteKey = props == null ? null : props.getProperty(DefaultHoodieRecordPayload.DELETE_KEY);
+    if (deleteKey == null || deleteKey.isEmpty()) {
+      Schema.Field f = schema().getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
+      return f != null && Boolean.TRUE.equals(values[f.pos()]);
+    }
+    String marker = props.getProperty(DefaultHoodieRecordPayload.DELETE_MARKER);
+    if (marker == null || marker.isEmpty()) {
+      throw new IllegalArgumentException(DefaultHoodieRecordPayload.DELETE_MARKER + " should be configured with "
+          + DefaultHoodieRecordPayload.DELETE_KEY);
+    }
+    Schema.Field f = schema().getField(deleteKey);
+    return f != null && values[f.pos()] != null && marker.equals(values[f.pos()].toString());
+  }
+
+  @Override
+  public InMemoryPayload preCombine(InMemoryPayload oldValue) {
+    return compare(oldValue.orderingVal, orderingVal) > 0 ? oldValue : this;
+  }
+
+  @Override
+  public Option<IndexedRecord> combineAndGetUpdateValue(IndexedRecord currentValue, Schema schema) {
+    return combineAndGetUpdateValue(currentValue, schema, new Properties());
+  }
+
+  @Override
+  public Option<IndexedRecord> combineAndGetUpdateValue(IndexedRecord currentValue, Schema schema, Properties props) {
+    if (!olderThanThis(currentValue, props)) {
+      return Option.of(currentValue);
+    }
+    return deleted(props) ? Option.empty() : Option.of(record());
+  }
+
+  // As DefaultHoodieRecordPayload: without an ordering field, the incoming record always wins.
+  private boolean olderThanThis(IndexedRecord current, Properties props) {
+    String orderField = ConfigUtils.getOrderingField(props);
+    if (orderField == null) {
+      return true;
+    }
+    boolean consistent = Boolean.parseBoolean(props.getProperty(
+        KeyGeneratorOptions.KEYGENERATOR_CONSISTENT_LOGICAL_TIMESTAMP_ENABLED.key(),
+        KeyGeneratorOptions.KEYGENERATOR_CONSISTENT_LOGICAL_TIMESTAMP_ENABLED.defaultValue()));
+    Object persisted = HoodieAvroUtils.getNestedFieldVal((GenericRecord) current, orderField, true, consistent);
+    Object incoming = HoodieAvroUtils.getNestedFieldVal(record(), orderField, true, consistent);
+    return persisted == null || compare(persisted, incoming) <= 0;
+  }
+
+  // Values read from files hold strings as Utf8, records from ingest may hold String.
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(Object a, Object b) {
+    if (a instanceof CharSequence && b instanceof CharSequence) {
+      return a.toString().compareTo(b.toString());
+    }
+    return ((Comparable) a).compareTo(b);
+  }
+
+  @Override
+  public Option<IndexedRecord> getInsertValue(Schema schema) {
+    return getInsertValue(schema, new Properties());
+  }
+
+  @Override
+  public Option<IndexedRecord> getInsertValue(Schema schema, Properties props) {
+    return deleted(props) ? Option.empty() : Option.of(record());
+  }
+
+  @Override
+  public Comparable<?> getOrderingValue() {
+    return orderingVal;
+  }
+
+  @Override
+  public void write(Kryo kryo, Output output) {
+    output.writeInt(schemaId, true);
+    kryo.writeClassAndObject(output, orderingVal);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(bytes, null);
+    try {
+      new GenericDatumWriter<GenericRecord>(schema()).write(record(), enc);
+      enc.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("encoding a spilled record", e);
+    }
+    output.writeInt(bytes.size(), true);
+    output.writeBytes(bytes.toByteArray());
+  }
+
+  @Override
+  public void read(Kryo kryo, Input input) {
+    schemaId = input.readInt(true);
+    orderingVal = (Comparable<?>) kryo.readClassAndObject(input);
+    byte[] b = input.readBytes(input.readInt(true));
+    Schema s = schema();
+    try {
+      GenericRecord r = new GenericDatumReader<GenericRecord>(s).read(null, DecoderFactory.get().binaryDecoder(b, null));
+      values = new Object[s.getFields().size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = r.get(i);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("decoding a spilled record", e);
+    }
+  }
+}
