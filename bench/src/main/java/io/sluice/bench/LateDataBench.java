@@ -301,7 +301,13 @@ final class LateDataBench implements Callable<Integer> {
       Path tmp = dir.resolve("part-0.parquet.tmp");
       write(conf, tmp, schema, new ArrayList<>(merged.values()));
       written += Files.size(tmp);
-      Files.move(tmp, old, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      // Through Hadoop's file system, so the checksum file moves with the data and the next batch can read it.
+      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(old.toUri());
+      org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
+      fs.delete(target, false);
+      if (!fs.rename(new org.apache.hadoop.fs.Path(tmp.toUri()), target)) {
+        throw new IOException("could not move " + tmp + " to " + old);
+      }
     }
     return written;
   }

@@ -175,13 +175,13 @@ public final class HudiTable {
       // tests caught it; until fixed upstream, MOR inserts always open new file groups.
       props.put("hoodie.parquet.small.file.limit", "0");
       // That leaves a tiny file group per old day that late events touch, every batch. Inline clustering
-      // merges a partition's small file slices (base and logs) into one every few commits; records keep
-      // their _hoodie_commit_time, so incremental reads see no change from it. Hudi's plan defaults
-      // apply (files under 300 MB, 1 GB targets); a partition with one small slice is left alone.
+      // merges a partition's smallest like-sized file slices (base and logs) every few commits, never
+      // the day's big base file for a few late rows; records keep their _hoodie_commit_time, so
+      // incremental reads see no change from it. Hudi's limits apply (files under 300 MB, 1 GB targets).
       props.put("hoodie.clustering.inline", "true");
       props.put("hoodie.clustering.inline.max.commits", "4");
       props.put("hoodie.clustering.plan.strategy.class",
-          "org.apache.hudi.client.clustering.plan.strategy.JavaSizeBasedClusteringPlanStrategy");
+          io.sluice.upserts.write.SizeTieredClusteringPlanStrategy.class.getName());
       props.put("hoodie.clustering.execution.strategy.class",
           io.sluice.upserts.write.MergedSliceClusteringStrategy.class.getName());
       props.put("hoodie.clustering.plan.strategy.single.group.clustering.enabled", "false");

@@ -7,6 +7,7 @@ import io.sluice.core.testing.TestPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -114,6 +115,42 @@ class MorClusteringTest {
     // Without clustering each partition would hold one file group per batch (12); with it, at most
     // the file groups written since the last clustering plus the one it produced.
     assertThat(fileGroups(mb)).hasSize(6).allSatisfy((p, n) -> assertThat(n).as(p).isBetween(1L, 4L));
+  }
+
+  /** File ids of the live file slices of {@code partition}, largest first. */
+  static List<String> liveFileIds(MiniBatch mb, String partition) {
+    HoodieTableMetaClient mc = mb.events().metaClient();
+    var view = new org.apache.hudi.common.table.view.HoodieTableFileSystemView(mc,
+        mc.getCommitsTimeline().filterCompletedInstants());
+    return view.getLatestFileSlices(partition)
+        .sorted(java.util.Comparator.comparingLong((org.apache.hudi.common.model.FileSlice f) ->
+            f.getBaseFile().get().getFileSize()).reversed())
+        .map(org.apache.hudi.common.model.FileSlice::getFileId).toList();
+  }
+
+  @Test
+  void aDaysLargeBaseFileIsNotRewrittenToAbsorbAFewLateEvents() throws Exception {
+    MiniBatch mb = pipeline("");
+    Path landing = TestPipeline.landing(spec);
+    Map<String, Long> expected = new HashMap<>();
+    StringBuilder load = new StringBuilder();
+    for (int i = 0; i < 60_000; i++) {
+      load.append(event("big" + i, i + 1, 0, expected));
+    }
+    Files.writeString(landing.resolve("load.jsonl"), load);
+    mb.runOnce();
+    String day = fileGroups(mb).keySet().iterator().next();
+    String big = liveFileIds(mb, day).get(0);
+    for (int b = 1; b <= 3; b++) {   // the load and three batches: the 4th commit plans a clustering
+      Files.writeString(landing.resolve("late" + b + ".jsonl"),
+          event("late" + b + "a", 100_000L + b, 0, expected) + event("late" + b + "b", 100_100L + b, 0, expected));
+      mb.runOnce();
+    }
+    assertThat(mb.events().metaClient().getActiveTimeline().getCompletedReplaceTimeline().countInstants())
+        .as("a clustering ran").isOne();
+    // the three small file groups of late events became one; the large one was left as it was
+    assertThat(liveFileIds(mb, day)).hasSize(2).first().isEqualTo(big);
+    assertThat(snapshot(mb)).isEqualTo(expected);
   }
 
   @Test
