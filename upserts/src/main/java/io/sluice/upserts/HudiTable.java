@@ -177,9 +177,13 @@ public final class HudiTable {
       // That leaves a tiny file group per old day that late events touch, every batch. Inline clustering
       // merges a partition's smallest like-sized file slices (base and logs) every few commits, never
       // the day's big base file for a few late rows; records keep their _hoodie_commit_time, so
-      // incremental reads see no change from it. Hudi's limits apply (files under 300 MB, 1 GB targets).
+      // incremental reads see no change from it. Files of 100 MB and more (Hudi's small-file limit for
+      // inserts) are big enough and left alone; Hudi's 30 groups per plan would leave the 31st touched
+      // day of a 30-day late-data window out of every plan.
       props.put("hoodie.clustering.inline", "true");
       props.put("hoodie.clustering.inline.max.commits", "4");
+      props.put("hoodie.clustering.plan.strategy.small.file.limit", String.valueOf(100L * 1024 * 1024));
+      props.put("hoodie.clustering.plan.strategy.max.num.groups", "1000");
       props.put("hoodie.clustering.plan.strategy.class",
           io.sluice.upserts.write.SizeTieredClusteringPlanStrategy.class.getName());
       props.put("hoodie.clustering.execution.strategy.class",
