@@ -94,6 +94,10 @@ class TrinoQueryTest {
   }
 
   private void batch(String day, int fromHour, int toHour, int perHour, String idPrefix) throws Exception {
+    deliver(landing, spec, events(day, fromHour, toHour, perHour, idPrefix));
+  }
+
+  private String events(String day, int fromHour, int toHour, int perHour, String idPrefix) {
     StringBuilder sb = new StringBuilder();
     for (int h = fromHour; h < toHour; h++) {
       for (int k = 0; k < perHour; k++) {
@@ -105,10 +109,14 @@ class TrinoQueryTest {
             .append(",\"updated_at\":").append(ts).append("}\n");
       }
     }
-    Path tmp = landing.resolve(".tmp");
-    Files.writeString(tmp, sb);
-    Files.move(tmp, landing.resolve(String.format("f-%03d.jsonl", file++)));
-    assertThat(SluiceMain.execute("run", "--once", "-p", spec)).isZero();
+    return sb.toString();
+  }
+
+  private void deliver(Path into, String specFile, String jsonl) throws Exception {
+    Path tmp = into.resolve(".tmp");
+    Files.writeString(tmp, jsonl);
+    Files.move(tmp, into.resolve(String.format("f-%03d.jsonl", file++)));
+    assertThat(SluiceMain.execute("run", "--once", "-p", specFile)).isZero();
   }
 
   private List<String> rows(String sql) throws Exception {
@@ -160,6 +168,42 @@ class TrinoQueryTest {
 
     assertThat(rows("SELECT count(*) FROM q_check_results WHERE \"check\" = 'freshness'")).doesNotContain("0");
     assertThat(rows("SELECT DISTINCT severity FROM q_check_results")).isSubsetOf("ok", "warn", "critical");
+  }
+
+  /**
+   * A MOR table whose late-data file groups Sluice's inline clustering merged: Trino's read-optimized
+   * view must read the clustering's file groups and not the ones it replaced.
+   */
+  @Test
+  void trinoReadsAClusteredMorTableOnce() throws Exception {
+    Path specFile = dir.resolve("m.yaml");
+    Path work = dir.resolve("work-mor");
+    Files.writeString(specFile, """
+        name: m
+        work-dir: %s
+        source: {format: jsonl, schema: %s}
+        table: {type: mor, record-key: [event_id], ordering-field: updated_at, event-time-field: event_time}
+        hive: {metastore-uris: "%s"}
+        query: {url: "jdbc:trino://%s/hudi/default", user: sluice}
+        """.formatted(work, ROOT.resolve("conf/demo.avsc"), metastore, trino));
+    Path into = Path.of(java.net.URI.create(SpecLoader.load(specFile).source().landingDir()));
+    Files.createDirectories(into);
+    for (int b = 0; b < 5; b++) {   // the 4th commit plans and runs a clustering
+      deliver(into, specFile.toString(), events("2024-04-0" + (1 + b % 2), 8, 10, 5, "m" + b));
+    }
+    try (var files = Files.walk(work)) {
+      assertThat(files.filter(f -> f.getFileName().toString().endsWith(".replacecommit")).count())
+          .as("completed clusterings").isOne();
+    }
+    // the replaced file groups are still on disk (the cleaner keeps them for a while): 2 of 2024-04-01's
+    // 4 base files are live, and reading all of them would count 20 events twice
+    try (var files = Files.walk(work)) {
+      assertThat(files.filter(f -> f.toString().contains("dt=2024-04-01") && f.toString().endsWith(".parquet")).count())
+          .isEqualTo(4);
+    }
+    assertThat(rows("SELECT count(*), count(DISTINCT event_id) FROM m_events_ro")).containsExactly("50|50");
+    assertThat(rows("SELECT dt, count(*) FROM m_events_ro GROUP BY 1 ORDER BY 1"))
+        .containsExactly("2024-04-01|30", "2024-04-02|20");
   }
 
   @Test
