@@ -65,24 +65,35 @@ class TrinoQueryTest {
     assertThat(m.find()).as(out).isTrue();
     metastore = m.group(1);
     trino = m.group(2);
-    Path schema = ROOT.resolve("conf/demo.avsc");
-    Path specFile = dir.resolve("q.yaml");
-    Files.writeString(specFile, """
-        name: q
-        work-dir: %s
-        source: {format: jsonl, schema: %s}
-        table: {record-key: [event_id], ordering-field: updated_at, event-time-field: event_time}
+    Path specFile = writeSpec("q", dir.resolve("work"), "", """
         metrics:
           allowed-lateness: 30m
           definitions:
             - {name: by_country, grain: 1h, dimensions: [country], measures: [count, sum(amount)]}
+        """);
+    spec = specFile.toString();
+    landing = landingOf(specFile);
+  }
+
+  /** A demo-schema pipeline synced to the stack's metastore and queried through its Trino. */
+  private Path writeSpec(String name, Path work, String tableExtra, String extra) throws Exception {
+    Path specFile = dir.resolve(name + ".yaml");
+    Files.writeString(specFile, """
+        name: %s
+        work-dir: %s
+        source: {format: jsonl, schema: %s}
+        table: {%srecord-key: [event_id], ordering-field: updated_at, event-time-field: event_time}
         hive: {metastore-uris: "%s"}
         query: {url: "jdbc:trino://%s/hudi/default", user: sluice}
-        """.formatted(dir.resolve("work"), schema, metastore, trino));
-    spec = specFile.toString();
+        """.formatted(name, work, ROOT.resolve("conf/demo.avsc"), tableExtra, metastore, trino) + extra);
+    return specFile;
+  }
+
+  private static Path landingOf(Path specFile) throws Exception {
     PipelineSpec s = SpecLoader.load(specFile);
-    landing = Path.of(java.net.URI.create(s.source().landingDir()));
+    Path landing = Path.of(java.net.URI.create(s.source().landingDir()));
     Files.createDirectories(landing);
+    return landing;
   }
 
   @AfterAll
@@ -176,18 +187,9 @@ class TrinoQueryTest {
    */
   @Test
   void trinoReadsAClusteredMorTableOnce() throws Exception {
-    Path specFile = dir.resolve("m.yaml");
     Path work = dir.resolve("work-mor");
-    Files.writeString(specFile, """
-        name: m
-        work-dir: %s
-        source: {format: jsonl, schema: %s}
-        table: {type: mor, record-key: [event_id], ordering-field: updated_at, event-time-field: event_time}
-        hive: {metastore-uris: "%s"}
-        query: {url: "jdbc:trino://%s/hudi/default", user: sluice}
-        """.formatted(work, ROOT.resolve("conf/demo.avsc"), metastore, trino));
-    Path into = Path.of(java.net.URI.create(SpecLoader.load(specFile).source().landingDir()));
-    Files.createDirectories(into);
+    Path specFile = writeSpec("m", work, "type: mor, ", "");
+    Path into = landingOf(specFile);
     for (int b = 0; b < 5; b++) {   // the 4th commit plans and runs a clustering
       deliver(into, specFile.toString(), events("2024-04-0" + (1 + b % 2), 8, 10, 5, "m" + b));
     }

@@ -87,11 +87,16 @@ class MorClusteringTest {
         .collect(Collectors.toMap(r -> r.get("id").toString(), r -> (Long) r.get("v")));
   }
 
+  /** The table's file system view as of its completed commits, clusterings included. */
+  static org.apache.hudi.common.table.view.HoodieTableFileSystemView view(MiniBatch mb) {
+    HoodieTableMetaClient mc = mb.events().metaClient();
+    return new org.apache.hudi.common.table.view.HoodieTableFileSystemView(mc,
+        mc.getCommitsTimeline().filterCompletedInstants());
+  }
+
   /** Live file groups per partition. */
   static Map<String, Long> fileGroups(MiniBatch mb) {
-    HoodieTableMetaClient mc = mb.events().metaClient();
-    var view = new org.apache.hudi.common.table.view.HoodieTableFileSystemView(mc,
-        mc.getCommitsTimeline().filterCompletedInstants());
+    var view = view(mb);
     Map<String, Long> out = new TreeMap<>();
     for (String p : new SnapshotReader(mb.events(), mb.tableSchema()).partitions()) {
       out.put(p, view.getLatestFileSlices(p).count());
@@ -119,10 +124,7 @@ class MorClusteringTest {
 
   /** File ids of the live file slices of {@code partition}, largest first. */
   static List<String> liveFileIds(MiniBatch mb, String partition) {
-    HoodieTableMetaClient mc = mb.events().metaClient();
-    var view = new org.apache.hudi.common.table.view.HoodieTableFileSystemView(mc,
-        mc.getCommitsTimeline().filterCompletedInstants());
-    return view.getLatestFileSlices(partition)
+    return view(mb).getLatestFileSlices(partition)
         .sorted(java.util.Comparator.comparingLong((org.apache.hudi.common.model.FileSlice f) ->
             f.getBaseFile().get().getFileSize()).reversed())
         .map(org.apache.hudi.common.model.FileSlice::getFileId).toList();

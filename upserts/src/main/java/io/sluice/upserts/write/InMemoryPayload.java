@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -13,13 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.Utf8;
 import org.apache.hudi.avro.HoodieAvroUtils;
 import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
@@ -36,8 +30,8 @@ import org.apache.hudi.keygen.constant.KeyGeneratorOptions;
  *
  * <p>Hudi's payload encodes every record to Avro bytes when it is built and decodes it twice in the
  * write handle, which then copies it field by field into the schema with meta fields. This one keeps
- * the values, already laid out in that schema, so the handle's copy is skipped: a third of a write
- * thread's time. Only the writer sees it. The table's payload class stays
+ * the values, already laid out in that schema; {@link InMemoryRecord} builds the written row from
+ * them without that copy. Only the writer sees it. The table's payload class stays
  * DefaultHoodieRecordPayload, which readers, log merging and compaction use. Records are encoded
  * only when Hudi spills them to disk (Kryo).
  */
@@ -151,14 +145,15 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
 
   @Override
   public Option<IndexedRecord> combineAndGetUpdateValue(IndexedRecord currentValue, Schema schema, Properties props) {
-    if (!olderThanThis(currentValue, props)) {
+    GenericData.Record incoming = record();
+    if (!olderThan(currentValue, incoming, props)) {
       return Option.of(currentValue);
     }
-    return deleted(props) ? Option.empty() : Option.of(record());
+    return deleted(props) ? Option.empty() : Option.of(incoming);
   }
 
   // As DefaultHoodieRecordPayload: without an ordering field, the incoming record always wins.
-  private boolean olderThanThis(IndexedRecord current, Properties props) {
+  private static boolean olderThan(IndexedRecord current, GenericRecord incomingRecord, Properties props) {
     String orderField = ConfigUtils.getOrderingField(props);
     if (orderField == null) {
       return true;
@@ -167,7 +162,7 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
         KeyGeneratorOptions.KEYGENERATOR_CONSISTENT_LOGICAL_TIMESTAMP_ENABLED.key(),
         KeyGeneratorOptions.KEYGENERATOR_CONSISTENT_LOGICAL_TIMESTAMP_ENABLED.defaultValue()));
     Object persisted = HoodieAvroUtils.getNestedFieldVal((GenericRecord) current, orderField, true, consistent);
-    Object incoming = HoodieAvroUtils.getNestedFieldVal(record(), orderField, true, consistent);
+    Object incoming = HoodieAvroUtils.getNestedFieldVal(incomingRecord, orderField, true, consistent);
     return persisted == null || compare(persisted, incoming) <= 0;
   }
 
@@ -199,16 +194,9 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   public void write(Kryo kryo, Output output) {
     output.writeInt(schemaId, true);
     kryo.writeClassAndObject(output, orderingVal);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(bytes, null);
-    try {
-      new GenericDatumWriter<GenericRecord>(schema()).write(record(), enc);
-      enc.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("encoding a spilled record", e);
-    }
-    output.writeInt(bytes.size(), true);
-    output.writeBytes(bytes.toByteArray());
+    byte[] bytes = HoodieAvroUtils.avroToBytes(record());
+    output.writeInt(bytes.length, true);
+    output.writeBytes(bytes);
   }
 
   @Override
@@ -218,7 +206,7 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
     byte[] b = input.readBytes(input.readInt(true));
     Schema s = schema();
     try {
-      GenericRecord r = new GenericDatumReader<GenericRecord>(s).read(null, DecoderFactory.get().binaryDecoder(b, null));
+      GenericRecord r = HoodieAvroUtils.bytesToAvro(b, s);
       values = new Object[s.getFields().size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = r.get(i);
