@@ -98,6 +98,24 @@ public final class NabScorer {
     return new Result(profile, bestThreshold, normalised, windows, bestDetected, bestFps);
   }
 
+  /**
+   * One series' unnormalised score at a fixed threshold, as NAB's per-file {@code Score} column: each
+   * window adds its first detection's reward or the FN cost, each detection outside windows its FP cost.
+   */
+  public static double rawScore(Scored s, Profile profile, double threshold) {
+    Map<String, Double> parts = new HashMap<>();
+    double fp = 0;
+    for (Point p : sweep(s, profile)) {
+      if (p.window == null) {
+        fp += p.score >= threshold ? p.weight : 0;
+      } else {
+        double tp = p.score >= threshold ? p.weight : -profile.fn;
+        parts.merge(p.window, tp, Math::max);
+      }
+    }
+    return fp + parts.values().stream().mapToDouble(d -> d).sum();
+  }
+
   private static List<Point> sweep(Scored s, Profile profile) {
     long[] ts = s.timestamps();
     List<long[]> windows = new ArrayList<>(s.windows());

@@ -76,4 +76,27 @@ class NabScorerTest {
     assertThat(NabScorer.scaledSigmoid(0.0)).isCloseTo(0.0, within(1e-9));
     assertThat(NabScorer.scaledSigmoid(3.5)).isEqualTo(-1.0);
   }
+
+  @Test
+  void rawScoreAtTheSweptThresholdReproducesTheNormalisedScore() {
+    double[] a = new double[N];
+    a[650] = 0.9;
+    a[300] = 0.95; // FP above the detection: the sweep must decide whether it pays to keep
+    a[800] = 0.5;
+    double[] b = new double[N];
+    b[620] = 0.8;
+    List<NabScorer.Scored> corpus = List.of(series("a", a, 600, 700), series("b", b, 600, 700));
+    NabScorer.Result r = NabScorer.score(corpus, NabScorer.Profile.STANDARD);
+    double raw = corpus.stream().mapToDouble(s -> NabScorer.rawScore(s, NabScorer.Profile.STANDARD, r.threshold())).sum();
+    // null = -FN per window, perfect = TP per label: the normalisation NAB's runner applies.
+    assertThat(100 * (raw + 2) / (2 + 2)).isCloseTo(r.score(), within(1e-9));
+    // Above every score each window costs its FN weight; no FP is counted.
+    assertThat(NabScorer.rawScore(corpus.get(0), NabScorer.Profile.LOW_FN, 1.0)).isEqualTo(-2.0);
+    // At 0.5 series a keeps its detection at 650 (window centre) and pays two FPs, the one at 800 cheaper.
+    double centre = NabScorer.scaledSigmoid(-51.0 / 101) / NabScorer.scaledSigmoid(-1.0);
+    double fp300 = 0.11 * NabScorer.scaledSigmoid(3.0);
+    double fp800 = 0.11 * NabScorer.scaledSigmoid(100.0 / 100);
+    assertThat(NabScorer.rawScore(corpus.get(0), NabScorer.Profile.STANDARD, 0.5))
+        .isCloseTo(centre + fp300 + fp800, within(1e-9));
+  }
 }
