@@ -55,6 +55,12 @@ public final class InMemoryRecord extends HoodieAvroRecord<InMemoryPayload> {
     return new InMemoryRecord(key, data);
   }
 
+  // Hudi's record asks the payload for its whole Avro record only to see whether there is one.
+  @Override
+  public boolean isDelete(Schema recordSchema, Properties props) {
+    return getData().deleted(props);
+  }
+
   @Override
   public HoodieRecord prependMetaFields(Schema recordSchema, Schema targetSchema, MetadataValues metadataValues,
       Properties props) {

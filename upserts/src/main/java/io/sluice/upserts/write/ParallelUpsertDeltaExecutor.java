@@ -34,4 +34,9 @@ final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionEx
     writeStatuses.addAll(buckets.awaitAll());
     return super.updateIndex(writeStatuses, result);
   }
+
+  @Override
+  public Iterator<List<WriteStatus>> handleInsert(String idPfx, Iterator<HoodieRecord<T>> recordItr) {
+    return SizedBloomInserts.write(config, instantTime, table, idPfx, recordItr, taskContextSupplier);
+  }
 }

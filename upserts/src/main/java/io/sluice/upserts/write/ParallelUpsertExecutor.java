@@ -35,4 +35,9 @@ final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> 
     writeStatuses.addAll(buckets.awaitAll());
     return super.updateIndex(writeStatuses, result);
   }
+
+  @Override
+  public Iterator<List<WriteStatus>> handleInsert(String idPfx, Iterator<HoodieRecord<T>> recordItr) {
+    return SizedBloomInserts.write(config, instantTime, table, idPfx, recordItr, taskContextSupplier);
+  }
 }

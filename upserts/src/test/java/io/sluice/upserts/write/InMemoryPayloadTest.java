@@ -100,6 +100,8 @@ class InMemoryPayloadTest {
             assertThat(fields(ours.getInsertValue(SCHEMA, p))).as(c).isEqualTo(fields(hudi.getInsertValue(SCHEMA, p)));
             assertThat(new HoodieAvroRecord<>(null, ours).isDelete(SCHEMA, p)).as(c)
                 .isEqualTo(new HoodieAvroRecord<>(null, hudi).isDelete(SCHEMA, p));
+            assertThat(new InMemoryRecord(null, ours).isDelete(SCHEMA, p)).as(c)
+                .isEqualTo(new HoodieAvroRecord<>(null, hudi).isDelete(SCHEMA, p));
             GenericRecord stored = persisted(5, 50);
             assertThat(fields(ours.combineAndGetUpdateValue(stored, SCHEMA, p))).as(c)
                 .isEqualTo(fields(hudi.combineAndGetUpdateValue(stored, SCHEMA, p)));
