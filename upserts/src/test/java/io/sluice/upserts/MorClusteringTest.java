@@ -36,6 +36,10 @@ class MorClusteringTest {
 
   /** The same table; a different spec file name gives a second writer with other Hudi settings. */
   MiniBatch pipeline(String specName, String hudiExtra) throws Exception {
+    return pipeline(specName, "mor", hudiExtra);
+  }
+
+  MiniBatch pipeline(String specName, String type, String hudiExtra) throws Exception {
     spec = TestPipeline.create(dir, specName, """
         {"type":"record","name":"E","fields":[
           {"name":"id","type":"string"},
@@ -49,14 +53,14 @@ class MorClusteringTest {
           validation:
             max-future-skew: 3650d
         table:
-          type: mor
+          type: %s
           record-key: [id]
           ordering-field: seq
           event-time-field: ts
         hudi:
           hoodie.compact.inline.max.delta.commits: "100"
         %s
-        """.formatted(dir.resolve("work"), hudiExtra.indent(2)));
+        """.formatted(dir.resolve("work"), type, hudiExtra.indent(2)));
     return new MiniBatch(spec, new Configuration());
   }
 

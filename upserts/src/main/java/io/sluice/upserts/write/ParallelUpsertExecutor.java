@@ -7,6 +7,7 @@ import org.apache.hudi.client.WriteStatus;
 import org.apache.hudi.common.engine.HoodieEngineContext;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.table.action.commit.JavaUpsertCommitActionExecutor;
@@ -38,6 +39,15 @@ final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> 
 
   @Override
   public Iterator<List<WriteStatus>> handleInsert(String idPfx, Iterator<HoodieRecord<T>> recordItr) {
-    return SizedBloomInserts.write(config, instantTime, table, idPfx, recordItr, taskContextSupplier);
+    return SizedBloomFilters.write(config, instantTime, table, idPfx, recordItr, taskContextSupplier);
+  }
+
+  @Override
+  protected HoodieMergeHandle getUpdateHandle(String partitionPath, String fileId, Iterator<HoodieRecord<T>> recordItr) {
+    if (!config.populateMetaFields()) {
+      return super.getUpdateHandle(partitionPath, fileId, recordItr);
+    }
+    return SizedBloomFilters.mergeHandle(operationType, config, instantTime, table, partitionPath, fileId, recordItr,
+        taskContextSupplier);
   }
 }

@@ -20,25 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A MOR upsert writes late events as new file groups in their old days; each new file's bloom filter is
- * sized to the file, not to Sluice's 10,000-key default, and still finds every key it holds.
+ * Every file an upsert writes gets a bloom filter sized to its records, not to Sluice's 10,000-key
+ * default: MOR's new file groups of late events and COW's rewrites of small files alike, and the
+ * filter still finds every key the file holds.
  */
-class SizedBloomInsertsTest {
+class SizedBloomFiltersTest {
   @TempDir Path dir;
+  /** The landing directory of the table {@link #loaded} made. */
+  Path landing;
 
   @Test
   void aFileOfAFewLateEventsCarriesASmallFilterThatStillFindsItsKeys() throws Exception {
-    MorClusteringTest mor = new MorClusteringTest();   // the same MOR test table
-    mor.dir = dir;
-    MiniBatch mb = mor.pipeline("");
-    Path landing = TestPipeline.landing(mor.spec);
     Map<String, Long> expected = new HashMap<>();
-    StringBuilder load = new StringBuilder();
-    for (int i = 0; i < 30_000; i++) {
-      load.append(MorClusteringTest.event("old" + i, i + 1, 0, expected));
-    }
-    Files.writeString(landing.resolve("load.jsonl"), load);
-    mb.runOnce();
+    MiniBatch mb = loaded("mor", 30_000, expected);
     List<String> late = List.of("late-a", "late-b", "late-c");
     StringBuilder batch = new StringBuilder();
     for (String id : late) {
@@ -49,8 +43,7 @@ class SizedBloomInsertsTest {
 
     Map<Long, BloomFilter> byRecords = filtersByRecordCount(mb);
     assertThat(byRecords).containsOnlyKeys(30_000L, 3L);
-    int hudiSized = BloomFilterFactory.createBloomFilter(10_000, 0.000001, 100_000, BloomFilterTypeCode.DYNAMIC_V0.name())
-        .serializeToString().length();
+    int hudiSized = hudiSizedFilterLength();
     assertThat(byRecords.get(3L).serializeToString().length()).as("filter of the 3-event file")
         .isLessThan(hudiSized / 20);
     assertThat(byRecords.get(30_000L).serializeToString().length()).as("a large file keeps Hudi's sizing")
@@ -66,6 +59,44 @@ class SizedBloomInsertsTest {
     mb.runOnce();
     assertThat(new SnapshotReader(mb.events(), mb.tableSchema()).read(null)).hasSize(expected.size());
     assertThat(MorClusteringTest.snapshot(mb)).isEqualTo(expected);
+  }
+
+  @Test
+  void aCopyOnWriteRewriteOfASmallFileSizesItsFilterToTheRewrittenFile() throws Exception {
+    Map<String, Long> expected = new HashMap<>();
+    MiniBatch mb = loaded("cow", 300, expected);
+    // One update and one late insert: COW packs both into the day's small file, rewriting it.
+    Files.writeString(landing.resolve("late.jsonl"), MorClusteringTest.event("old7", 1_000, 0, expected)
+        + MorClusteringTest.event("late", 1_001, 0, expected));
+    mb.runOnce();
+    assertThat(mb.events().metaClient().getCommitsTimeline().filterCompletedInstants().countInstants()).isEqualTo(2);
+
+    Map<Long, BloomFilter> byRecords = filtersByRecordCount(mb);
+    assertThat(byRecords).as("the rewritten file replaced the loaded one").containsOnlyKeys(301L);
+    BloomFilter filter = byRecords.get(301L);
+    assertThat(filter.serializeToString().length()).isLessThan(hudiSizedFilterLength() / 20);
+    assertThat(expected.keySet()).allSatisfy(id -> assertThat(filter.mightContain(id)).as(id).isTrue());
+    assertThat(MorClusteringTest.snapshot(mb)).isEqualTo(expected);
+  }
+
+  /** The test table (MorClusteringTest's) of {@code type}, loaded with {@code events} events in one day. */
+  private MiniBatch loaded(String type, int events, Map<String, Long> expected) throws Exception {
+    MorClusteringTest table = new MorClusteringTest();
+    table.dir = dir;
+    MiniBatch mb = table.pipeline(type, type, "");
+    StringBuilder load = new StringBuilder();
+    for (int i = 0; i < events; i++) {
+      load.append(MorClusteringTest.event("old" + i, i + 1, 0, expected));
+    }
+    landing = TestPipeline.landing(table.spec);
+    Files.writeString(landing.resolve("load.jsonl"), load);
+    mb.runOnce();
+    return mb;
+  }
+
+  private static int hudiSizedFilterLength() {
+    return BloomFilterFactory.createBloomFilter(10_000, 0.000001, 100_000, BloomFilterTypeCode.DYNAMIC_V0.name())
+        .serializeToString().length();
   }
 
   /** Each live base file's bloom filter, keyed by the records it holds. */

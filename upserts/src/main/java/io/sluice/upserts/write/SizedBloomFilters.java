@@ -1,0 +1,85 @@
+package io.sluice.upserts.write;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Properties;
+import org.apache.hudi.client.WriteStatus;
+import org.apache.hudi.common.config.HoodieStorageConfig;
+import org.apache.hudi.common.engine.TaskContextSupplier;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.execution.JavaLazyInsertIterable;
+import org.apache.hudi.common.model.HoodieBaseFile;
+import org.apache.hudi.common.model.WriteOperationType;
+import org.apache.hudi.common.util.Option;
+import org.apache.hudi.io.CreateHandleFactory;
+import org.apache.hudi.io.HoodieMergeHandle;
+import org.apache.hudi.io.HoodieMergeHandleFactory;
+import org.apache.hudi.io.storage.HoodieIOFactory;
+import org.apache.hudi.storage.HoodieStorage;
+import org.apache.hudi.storage.StoragePath;
+import org.apache.hudi.table.HoodieTable;
+
+/**
+ * Write handles for an upsert's buckets whose new file gets a bloom filter sized to its records. Hudi
+ * sizes every new file's filter from {@code hoodie.index.bloom.num_entries}, so a file of a few late
+ * events carried a filter for 10,000 keys (~48 KB) that every later lookup in its partition reads.
+ * Files of more records than that keep Hudi's sizing.
+ */
+final class SizedBloomFilters {
+  /** Below this, a smaller filter saves nothing worth a config of its own. */
+  static final int MIN_ENTRIES = 100;
+
+  private SizedBloomFilters() {}
+
+  /** {@code config} with the filter sized for {@code records} keys, or {@code config} itself if it is big enough. */
+  static HoodieWriteConfig forRecords(HoodieWriteConfig config, int records) {
+    int configured = config.getIntOrDefault(HoodieStorageConfig.BLOOM_FILTER_NUM_ENTRIES_VALUE);
+    int sized = Math.max(MIN_ENTRIES, records);
+    if (sized >= configured) {
+      return config;
+    }
+    Properties props = new Properties();
+    props.putAll(config.getProps());
+    props.setProperty(HoodieStorageConfig.BLOOM_FILTER_NUM_ENTRIES_VALUE.key(), Integer.toString(sized));
+    return HoodieWriteConfig.newBuilder().withEngineType(config.getEngineType()).withProperties(props).build(false);
+  }
+
+  /**
+   * What Hudi's {@code getUpdateHandle} does, with the filter sized for the base file's records plus the
+   * incoming ones (an upper bound: updates replace stored records). Without meta fields there is no
+   * filter and Hudi's handle is used.
+   */
+  static <T> HoodieMergeHandle<?, ?, ?, ?> mergeHandle(WriteOperationType operation, HoodieWriteConfig config,
+                                                       String instantTime, HoodieTable table, String partitionPath,
+                                                       String fileId, Iterator<HoodieRecord<T>> records,
+                                                       TaskContextSupplier taskContext) {
+    List<HoodieRecord<T>> incoming = new ArrayList<>();
+    records.forEachRemaining(incoming::add);
+    long stored = table.getBaseFileOnlyView().getLatestBaseFile(partitionPath, fileId)
+        .map(f -> storedRecords(table, ((HoodieBaseFile) f).getStoragePath())).orElse(0L);
+    HoodieWriteConfig sized = forRecords(config, (int) Math.min(Integer.MAX_VALUE, stored + incoming.size()));
+    return HoodieMergeHandleFactory.create(operation, sized, instantTime, table, incoming.iterator(), partitionPath,
+        fileId, taskContext, Option.empty());
+  }
+
+  private static long storedRecords(HoodieTable table, StoragePath file) {
+    HoodieStorage storage = table.getStorage();
+    return HoodieIOFactory.getIOFactory(storage).getFileFormatUtils(file).getRowCount(storage, file);
+  }
+
+  /** What Hudi's {@code handleInsert} does, with the bucket's records counted first to size the filter. */
+  static <T> Iterator<List<WriteStatus>> write(HoodieWriteConfig config, String instantTime, HoodieTable table,
+                                               String idPrefix, Iterator<HoodieRecord<T>> records,
+                                               TaskContextSupplier taskContext) {
+    List<HoodieRecord<T>> bucket = new ArrayList<>();
+    records.forEachRemaining(bucket::add);
+    if (bucket.isEmpty()) {
+      return Collections.singletonList(Collections.<WriteStatus>emptyList()).iterator();
+    }
+    return new JavaLazyInsertIterable<>(bucket.iterator(), true, forRecords(config, bucket.size()), instantTime, table,
+        idPrefix, taskContext, new CreateHandleFactory<>());
+  }
+}
