@@ -8,18 +8,17 @@ import java.util.Properties;
 import org.apache.hudi.client.WriteStatus;
 import org.apache.hudi.common.config.HoodieStorageConfig;
 import org.apache.hudi.common.engine.TaskContextSupplier;
-import org.apache.hudi.common.model.HoodieRecord;
-import org.apache.hudi.config.HoodieWriteConfig;
-import org.apache.hudi.execution.JavaLazyInsertIterable;
 import org.apache.hudi.common.model.HoodieBaseFile;
+import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.WriteOperationType;
 import org.apache.hudi.common.util.Option;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.execution.JavaLazyInsertIterable;
 import org.apache.hudi.io.CreateHandleFactory;
 import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.io.HoodieMergeHandleFactory;
 import org.apache.hudi.io.storage.HoodieIOFactory;
 import org.apache.hudi.storage.HoodieStorage;
-import org.apache.hudi.storage.StoragePath;
 import org.apache.hudi.table.HoodieTable;
 
 /**
@@ -31,6 +30,11 @@ import org.apache.hudi.table.HoodieTable;
 final class SizedBloomFilters {
   /** Below this, a smaller filter saves nothing worth a config of its own. */
   static final int MIN_ENTRIES = 100;
+  /**
+   * A base file this large is not worth a footer read to count its rows: a configured-size filter
+   * (~48 KB at Sluice's 10,000 keys) is at most ~1% of it, so it keeps Hudi's sizing.
+   */
+  static final long COUNT_BELOW_BYTES = 4L * 1024 * 1024;
 
   private SizedBloomFilters() {}
 
@@ -49,8 +53,8 @@ final class SizedBloomFilters {
 
   /**
    * What Hudi's {@code getUpdateHandle} does, with the filter sized for the base file's records plus the
-   * incoming ones (an upper bound: updates replace stored records). Without meta fields there is no
-   * filter and Hudi's handle is used.
+   * incoming ones (an upper bound: updates replace stored records). Callers use Hudi's own handle
+   * without meta fields, where no filter is written and a key generator is needed.
    */
   static <T> HoodieMergeHandle<?, ?, ?, ?> mergeHandle(WriteOperationType operation, HoodieWriteConfig config,
                                                        String instantTime, HoodieTable table, String partitionPath,
@@ -58,16 +62,20 @@ final class SizedBloomFilters {
                                                        TaskContextSupplier taskContext) {
     List<HoodieRecord<T>> incoming = new ArrayList<>();
     records.forEachRemaining(incoming::add);
-    long stored = table.getBaseFileOnlyView().getLatestBaseFile(partitionPath, fileId)
-        .map(f -> storedRecords(table, ((HoodieBaseFile) f).getStoragePath())).orElse(0L);
-    HoodieWriteConfig sized = forRecords(config, (int) Math.min(Integer.MAX_VALUE, stored + incoming.size()));
+    Option<HoodieBaseFile> base = table.getBaseFileOnlyView().getLatestBaseFile(partitionPath, fileId);
+    HoodieWriteConfig sized = config;
+    if (!base.isPresent() || base.get().getFileSize() < COUNT_BELOW_BYTES) {
+      long stored = base.isPresent() ? storedRecords(table, base.get()) : 0;
+      sized = forRecords(config, (int) Math.min(Integer.MAX_VALUE, stored + incoming.size()));
+    }
     return HoodieMergeHandleFactory.create(operation, sized, instantTime, table, incoming.iterator(), partitionPath,
         fileId, taskContext, Option.empty());
   }
 
-  private static long storedRecords(HoodieTable table, StoragePath file) {
+  private static long storedRecords(HoodieTable table, HoodieBaseFile file) {
     HoodieStorage storage = table.getStorage();
-    return HoodieIOFactory.getIOFactory(storage).getFileFormatUtils(file).getRowCount(storage, file);
+    return HoodieIOFactory.getIOFactory(storage).getFileFormatUtils(file.getStoragePath())
+        .getRowCount(storage, file.getStoragePath());
   }
 
   /** What Hudi's {@code handleInsert} does, with the bucket's records counted first to size the filter. */
