@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
@@ -119,29 +120,21 @@ final class LateDataBench implements Callable<Integer> {
     }
     Schema schema = new MiniBatch(variants.get("cow"), conf).tableSchema();
     SplittableRandom rnd = new SplittableRandom(11);
-    long id = 0;
-    for (int d = 0; d < days; d++) {
-      List<GenericRecord> day = new ArrayList<>((int) perDay);
-      for (long i = 0; i < perDay; i++) {
-        day.add(IncrementalVsFullBench.event(schema, rnd, id++, t0 + d * DAY + rnd.nextLong(DAY)));
-      }
-      byDay.put(EventSchemas.day(t0 + d * DAY), day);
-    }
+    AtomicLong ids = new AtomicLong();
+    byDay.putAll(days(schema, rnd, ids, t0, days, perDay));
     long today = t0 + days * DAY;
     List<List<GenericRecord>> batchList = new ArrayList<>();
-    int late = 0;
     for (int b = 0; b < batches; b++) {
-      List<GenericRecord> records = new ArrayList<>(batch);
-      for (int i = 0; i < batch; i++) {
-        boolean isLate = rnd.nextDouble() < lateFraction;
-        long ts = isLate ? t0 + rnd.nextLong(days * DAY) : today + b * DAY / 288 + rnd.nextLong(DAY / 288);
-        late += isLate && b == 0 ? 1 : 0;
-        records.add(IncrementalVsFullBench.event(schema, rnd, id++, ts));
-      }
-      batchList.add(records);
+      batchList.add(batch(schema, rnd, ids, batch, t0, days, today + b * DAY / 288));
     }
-    List<GenericRecord> batchRecords = batchList.get(0);
+    String todayDt = EventSchemas.day(today);
+    int late = (int) batchList.get(0).stream().filter(r -> !todayDt.equals(r.get(EventSchemas.DT).toString())).count();
 
+    for (String approach : approaches) {
+      if (!VARIANTS.containsKey(approach)) {
+        throw new IllegalArgumentException("unknown approach " + approach + ", expected one of " + VARIANTS.keySet());
+      }
+    }
     if (!cold) {
       warmUp(w, conf, schema);
     }
@@ -149,9 +142,6 @@ final class LateDataBench implements Callable<Integer> {
     List<Run> runs = new ArrayList<>();
     for (String approach : approaches) {
       PipelineSpec spec = variants.get(approach);
-      if (spec == null) {
-        throw new IllegalArgumentException("unknown approach " + approach + ", expected one of " + variants.keySet());
-      }
       HudiTable table = new MiniBatch(spec, conf).events();
       HudiWriter writer = new HudiWriter(table, schema);
       // One load commit, so the measured MOR upsert is not a compaction-triggering delta commit.
@@ -196,10 +186,7 @@ final class LateDataBench implements Callable<Integer> {
     for (int b = 0; b < batches; b++) {
       System.gc();
       long s = System.nanoTime();
-      Map<String, List<GenericRecord>> touched = new TreeMap<>();
-      for (GenericRecord r : batchList.get(b)) {
-        touched.computeIfAbsent(r.get(EventSchemas.DT).toString(), k -> new ArrayList<>()).add(r);
-      }
+      Map<String, List<GenericRecord>> touched = byDt(batchList.get(b));
       long bytes = rewrite(conf, hive, schema, touched);
       long ms = (System.nanoTime() - s) / 1_000_000;
       if (b == 0) {
@@ -302,25 +289,11 @@ final class LateDataBench implements Callable<Integer> {
     long t0 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
     int days = 3;
     SplittableRandom rnd = new SplittableRandom(5);
-    Map<String, List<GenericRecord>> byDay = new TreeMap<>();
-    long id = -10_000_000L;
-    for (int d = 0; d < days; d++) {
-      List<GenericRecord> day = new ArrayList<>();
-      for (int i = 0; i < 20_000; i++) {
-        day.add(IncrementalVsFullBench.event(schema, rnd, id++, t0 + d * DAY + rnd.nextLong(DAY)));
-      }
-      byDay.put(EventSchemas.day(t0 + d * DAY), day);
-    }
-    List<GenericRecord> batch = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
-      long ts = rnd.nextDouble() < lateFraction ? t0 + rnd.nextLong(days * DAY) : t0 + days * DAY + rnd.nextLong(DAY / 288);
-      batch.add(IncrementalVsFullBench.event(schema, rnd, id++, ts));
-    }
+    AtomicLong ids = new AtomicLong(-10_000_000L);
+    Map<String, List<GenericRecord>> byDay = days(schema, rnd, ids, t0, days, 20_000);
+    List<GenericRecord> batch = batch(schema, rnd, ids, 20_000, t0, days, t0 + days * DAY);
     for (String approach : approaches) {
       Variant v = VARIANTS.get(approach);
-      if (v == null) {
-        throw new IllegalArgumentException("unknown approach " + approach + ", expected one of " + VARIANTS.keySet());
-      }
       HudiWriter writer = new HudiWriter(new MiniBatch(spec(w, v.table() + "_warm", v.type(), v.extra()), conf).events(),
           schema);
       writer.bulkInsert(byDay.values().stream().flatMap(List::stream).toList(), Map.of());
@@ -330,12 +303,44 @@ final class LateDataBench implements Callable<Integer> {
     for (var e : byDay.entrySet()) {
       write(conf, hive.resolve("dt=" + e.getKey()).resolve("part-0.parquet"), schema, e.getValue());
     }
+    rewrite(conf, hive, schema, byDt(batch));
+    progress("warm-up", 1, 1);
+  }
+
+  /** {@code perDay} events at random times in each of {@code days} days from {@code t0}, by {@code dt}. */
+  private static Map<String, List<GenericRecord>> days(Schema schema, SplittableRandom rnd, AtomicLong ids, long t0,
+                                                       int days, long perDay) {
+    Map<String, List<GenericRecord>> byDay = new TreeMap<>();
+    for (int d = 0; d < days; d++) {
+      List<GenericRecord> day = new ArrayList<>((int) perDay);
+      for (long i = 0; i < perDay; i++) {
+        day.add(IncrementalVsFullBench.event(schema, rnd, ids.getAndIncrement(), t0 + d * DAY + rnd.nextLong(DAY)));
+      }
+      byDay.put(EventSchemas.day(t0 + d * DAY), day);
+    }
+    return byDay;
+  }
+
+  /**
+   * {@code n} new events: a {@code lateFraction} share late, anywhere in the {@code days} days from
+   * {@code t0}, the rest in the 5 minutes from {@code from}.
+   */
+  private List<GenericRecord> batch(Schema schema, SplittableRandom rnd, AtomicLong ids, int n, long t0, int days,
+                                    long from) {
+    List<GenericRecord> records = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long ts = rnd.nextDouble() < lateFraction ? t0 + rnd.nextLong(days * DAY) : from + rnd.nextLong(DAY / 288);
+      records.add(IncrementalVsFullBench.event(schema, rnd, ids.getAndIncrement(), ts));
+    }
+    return records;
+  }
+
+  private static Map<String, List<GenericRecord>> byDt(List<GenericRecord> records) {
     Map<String, List<GenericRecord>> touched = new TreeMap<>();
-    for (GenericRecord r : batch) {
+    for (GenericRecord r : records) {
       touched.computeIfAbsent(r.get(EventSchemas.DT).toString(), k -> new ArrayList<>()).add(r);
     }
-    rewrite(conf, hive, schema, touched);
-    progress("warm-up", 1, 1);
+    return touched;
   }
 
   /** The classic Hive way: read each touched partition, merge the batch in by key, rewrite it. Returns bytes written. */
