@@ -9,18 +9,40 @@ import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieTable;
+import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
+import org.apache.hudi.table.action.commit.JavaWriteHelper;
 import org.apache.hudi.table.action.commit.Partitioner;
 import org.apache.hudi.table.action.deltacommit.JavaUpsertDeltaCommitActionExecutor;
 
 /** Hudi's merge-on-read upsert with its buckets written in parallel ({@link BucketWrites}). */
 final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionExecutor<T> {
   private final BucketWrites buckets;
+  private final List<HoodieRecord<T>> records;
 
   ParallelUpsertDeltaExecutor(HoodieJavaEngineContext context, HoodieWriteConfig config, HoodieTable table,
                               String instantTime, List<HoodieRecord<T>> records, int threads) {
     super(context, config, table, instantTime, records);
     this.buckets = new BucketWrites(threads);
+    this.records = records;
+  }
+
+  // Hudi's own write, with the batch's duplicate keys combined by InBatchDeduplication instead.
+  @Override
+  public HoodieWriteMetadata<List<WriteStatus>> execute() {
+    boolean combine = config.shouldCombineBeforeUpsert();
+    return JavaWriteHelper.newInstance().write(instantTime, combine ? InBatchDeduplication.apply(records, table) : records,
+        context, table, false, config.getUpsertShuffleParallelism(), this, operationType);
+  }
+
+  // Hudi's MOR executor keeps its partitioner to route updates of small base files to a merge; with
+  // small files off (Sluice's MOR default) there are none, and updates always go to logs.
+  @Override
+  public Partitioner getUpsertPartitioner(WorkloadProfile profile) {
+    if (config.getParquetSmallFileLimit() > 0 || !UpsertBucketPartitioner.available()) {
+      return super.getUpsertPartitioner(profile);
+    }
+    return new UpsertBucketPartitioner<>(profile, context, table, config);
   }
 
   @Override

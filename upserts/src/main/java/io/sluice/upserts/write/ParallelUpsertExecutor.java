@@ -9,18 +9,35 @@ import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieTable;
+import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.table.action.commit.JavaUpsertCommitActionExecutor;
+import org.apache.hudi.table.action.commit.JavaWriteHelper;
 import org.apache.hudi.table.action.commit.Partitioner;
 
 /** Hudi's copy-on-write upsert with its buckets written in parallel ({@link BucketWrites}). */
 final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> {
   private final BucketWrites buckets;
+  private final List<HoodieRecord<T>> records;
 
   ParallelUpsertExecutor(HoodieEngineContext context, HoodieWriteConfig config, HoodieTable table, String instantTime,
                          List<HoodieRecord<T>> records, int threads) {
     super(context, config, table, instantTime, records);
     this.buckets = new BucketWrites(threads);
+    this.records = records;
+  }
+
+  // Hudi's own write, with the batch's duplicate keys combined by InBatchDeduplication instead.
+  @Override
+  public HoodieWriteMetadata<List<WriteStatus>> execute() {
+    boolean combine = config.shouldCombineBeforeUpsert();
+    return JavaWriteHelper.newInstance().write(instantTime, combine ? InBatchDeduplication.apply(records, table) : records,
+        context, table, false, config.getUpsertShuffleParallelism(), this, operationType);
+  }
+
+  @Override
+  public Partitioner getUpsertPartitioner(WorkloadProfile profile) {
+    return new UpsertBucketPartitioner<>(profile, context, table, config);
   }
 
   @Override

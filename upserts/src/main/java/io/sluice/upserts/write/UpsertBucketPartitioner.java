@@ -1,0 +1,108 @@
+package io.sluice.upserts.write;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hudi.common.engine.HoodieEngineContext;
+import org.apache.hudi.common.model.HoodieKey;
+import org.apache.hudi.common.model.HoodieRecordLocation;
+import org.apache.hudi.common.util.NumericUtils;
+import org.apache.hudi.common.util.Option;
+import org.apache.hudi.common.util.collection.Pair;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.table.HoodieTable;
+import org.apache.hudi.table.WorkloadProfile;
+import org.apache.hudi.table.action.commit.InsertBucket;
+import org.apache.hudi.table.action.commit.InsertBucketCumulativeWeightPair;
+import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
+
+/**
+ * Hudi's upsert partitioner with the same buckets and the same bucket for every record, found
+ * without Hudi's per-record cost for new keys: {@code getPartition} creates a {@code MessageDigest}
+ * for each one to spread a partition's inserts over its insert buckets by MD5 of the key. This one
+ * reuses a digest per thread, and skips hashing in partitions with a single insert bucket (every
+ * old day that late events reach, and usually today too), where any hash picks that bucket.
+ */
+final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
+  private static final VarHandle BUCKET_NUMBER = bucketNumberHandle();
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
+  private final WorkloadProfile profile;
+  private final Map<String, Targets> targets = new ConcurrentHashMap<>();
+
+  /** A partition's insert buckets, their cumulative weights and its insert count, as Hudi weighs them. */
+  private record Targets(int[] buckets, double[] cumulative, long inserts) {
+  }
+
+  UpsertBucketPartitioner(WorkloadProfile profile, HoodieEngineContext context, HoodieTable table,
+                          HoodieWriteConfig config) {
+    super(profile, context, table, config);
+    this.profile = profile;
+  }
+
+  /** True when Hudi's insert bucket numbers can be read, so this partitioner can answer on its own. */
+  static boolean available() {
+    return BUCKET_NUMBER != null;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public int getPartition(Object key) {
+    Pair<HoodieKey, Option<HoodieRecordLocation>> keyLocation = (Pair<HoodieKey, Option<HoodieRecordLocation>>) key;
+    if (keyLocation.getRight().isPresent() || BUCKET_NUMBER == null) {
+      return super.getPartition(key);
+    }
+    String partitionPath = keyLocation.getLeft().getPartitionPath();
+    Targets t = targets.computeIfAbsent(partitionPath, this::targets);
+    if (t == null) {
+      return super.getPartition(key);
+    }
+    int n = t.buckets.length;
+    if (n == 1) {
+      return t.buckets[0];
+    }
+    byte[] key5 = MD5.get().digest(keyLocation.getLeft().getRecordKey().getBytes(StandardCharsets.UTF_8));
+    double r = 1.0 * Math.floorMod(NumericUtils.asLong(key5), t.inserts) / t.inserts;
+    int index = Arrays.binarySearch(t.cumulative, r);
+    if (index >= 0) {
+      return t.buckets[index];
+    }
+    return -index - 1 < n ? t.buckets[-index - 1] : t.buckets[0];
+  }
+
+  private Targets targets(String partitionPath) {
+    List<InsertBucketCumulativeWeightPair> pairs = getInsertBuckets(partitionPath);
+    if (pairs == null || pairs.isEmpty()) {
+      return null;
+    }
+    int[] buckets = new int[pairs.size()];
+    double[] cumulative = new double[pairs.size()];
+    for (int i = 0; i < buckets.length; i++) {
+      buckets[i] = (int) BUCKET_NUMBER.get(pairs.get(i).getKey());
+      cumulative[i] = pairs.get(i).getRight();
+    }
+    return new Targets(buckets, cumulative, Math.max(1, profile.getWorkloadStat(partitionPath).getNumInserts()));
+  }
+
+  // InsertBucket's number is package-private in Hudi 0.15; without it, getPartition is Hudi's own.
+  private static VarHandle bucketNumberHandle() {
+    try {
+      return MethodHandles.privateLookupIn(InsertBucket.class, MethodHandles.lookup())
+          .findVarHandle(InsertBucket.class, "bucketNumber", int.class);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+}
