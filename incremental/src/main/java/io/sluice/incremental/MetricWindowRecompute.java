@@ -399,13 +399,12 @@ public final class MetricWindowRecompute {
     List<String> partitions = days.isEmpty() ? List.of()
         : eventsReader.partitions().stream().filter(p -> days.contains(dayOf(p))).toList();
     long[] maxEvent = {maxEventIn};
+    // Each file slice is aggregated on its read thread; the partial groups merge here, in slice order.
     SnapshotReader.ReadStats read = partitions.isEmpty() || readAsOf == null ? new SnapshotReader.ReadStats(0, 0, 0)
-        : eventsReader.forEach(partitions, readAsOf, rec -> {
+        : eventsReader.fold(partitions, readAsOf, SliceGroups::new, (p, rec) -> {
           Map<String, Object> e = asMap(rec);
           long ts = eventMillis(rec);
-          if (full) {
-            maxEvent[0] = Math.max(maxEvent[0], ts);
-          }
+          p.maxEvent = Math.max(p.maxEvent, ts);
           for (int i = 0; i < compiled.size(); i++) {
             Compiled m = compiled.get(i);
             long w = m.spec().grain().windowStart(ts);
@@ -414,15 +413,28 @@ public final class MetricWindowRecompute {
             }
             String dims = dimsKey(m.spec().dimensions(), e);
             String key = rowKey(m.spec(), w, dims);
-            windows.add(m.spec().name() + "@" + w);
-            WindowAggregate a = aggs.get(key);
+            p.windows.add(m.spec().name() + "@" + w);
+            WindowAggregate a = p.aggs.get(key);
             if (a == null) {
               a = new WindowAggregate(m.measures());
-              aggs.put(key, a);
-              groups.put(key, group(m, w, dims, e));
+              p.aggs.put(key, a);
+              p.groups.put(key, group(m, w, dims, e));
             }
             a.add(e);
           }
+        }, p -> {
+          if (full) {
+            maxEvent[0] = Math.max(maxEvent[0], p.maxEvent);
+          }
+          windows.addAll(p.windows);
+          p.aggs.forEach((key, a) -> {
+            WindowAggregate into = aggs.putIfAbsent(key, a);
+            if (into == null) {
+              groups.put(key, p.groups.get(key));
+            } else {
+              into.merge(a);
+            }
+          });
         });
     t = StageTimes.lap(ms, "aggregate", t);
 
@@ -604,6 +616,14 @@ public final class MetricWindowRecompute {
   }
 
   /** Field values with Avro's Utf8 and enum symbols as Strings, for filters and grouping. */
+  /** The groups, windows and newest event time of one file slice's records. */
+  private static final class SliceGroups {
+    final Map<String, WindowAggregate> aggs = new HashMap<>();
+    final Map<String, Map<String, Object>> groups = new HashMap<>();
+    final Set<String> windows = new HashSet<>();
+    long maxEvent = Long.MIN_VALUE;
+  }
+
   static Map<String, Object> asMap(GenericRecord r) {
     return new RecordView(r);
   }

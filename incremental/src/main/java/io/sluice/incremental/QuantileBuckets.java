@@ -41,6 +41,14 @@ final class QuantileBuckets {
       counts[index - offset] += by;
     }
 
+    void merge(Store other) {
+      for (int i = 0; i < other.counts.length; i++) {
+        if (other.counts[i] != 0) {
+          add(other.offset + i, other.counts[i]);
+        }
+      }
+    }
+
     long total() {
       long n = 0;
       for (long c : counts) {
@@ -86,6 +94,14 @@ final class QuantileBuckets {
     } else {
       (v > 0 ? positive : negative).add(MAPPING.index(magnitude), by);
     }
+  }
+
+  /** Adds the counts of {@code other}, as if its values had been added here. */
+  void merge(QuantileBuckets other) {
+    positive.merge(other.positive);
+    negative.merge(other.negative);
+    zeros += other.zeros;
+    count += other.count;
   }
 
   /** The value at quantile {@code q} in [0, 1], within {@value #ACCURACY} relative error; null when empty. */

@@ -156,6 +156,39 @@ final class WindowAggregate {
   }
 
   /**
+   * Adds the records {@code other} counted, for the same measures and a disjoint set of records: the
+   * result equals adding them one by one (sums are exact, the rest does not depend on order).
+   * {@code other} must not be used afterwards: its sets may now belong to this group.
+   */
+  void merge(WindowAggregate other) {
+    count += other.count;
+    for (int i = 0; i < measures.size(); i++) {
+      present[i] += other.present[i];
+      nulls[i] += other.nulls[i];
+      sum[i] = sum[i].add(other.sum[i]);
+      min[i] = Math.min(min[i], other.min[i]);
+      max[i] = Math.max(max[i], other.max[i]);
+      Set<Object> mine = distinct.get(i);
+      if (mine != null) {
+        // the other group is discarded after the merge: keep the larger set and add the smaller one
+        Set<Object> theirs = other.distinct.get(i);
+        if (theirs.size() > mine.size()) {
+          theirs.addAll(mine);
+          distinct.set(i, theirs);
+        } else {
+          mine.addAll(theirs);
+        }
+      }
+      if (values.get(i) != null) {
+        values.get(i).addAll(other.values.get(i));
+      }
+      if (buckets.get(i) != null) {
+        buckets.get(i).merge(other.buckets.get(i));
+      }
+    }
+  }
+
+  /**
    * Takes a record that was counted in the group back out. False, with the group left unusable,
    * when the result cannot be known without the other records: the record held a minimum or maximum
    * of a field that has a min or max measure.

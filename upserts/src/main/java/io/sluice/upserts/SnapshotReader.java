@@ -8,6 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hudi.avro.HoodieAvroUtils;
@@ -122,18 +125,55 @@ public final class SnapshotReader {
     if (!open()) {
       return new ReadStats(0, 0, 0);
     }
+    long[] totals = new long[3];
+    OrderedReads.inOrder(slices(partitions, asOf), OrderedReads.DEFAULT_THREADS,
+        s -> read(s.getRight(), s.getLeft(), asOf, null), r -> {
+          r.records().forEach(sink);
+          count(totals, r);
+        });
+    return new ReadStats(totals[0], (int) totals[1], totals[2]);
+  }
+
+  /**
+   * Folds the records of the given partitions (all when null) as they were at instant {@code asOf}:
+   * each file slice is read and folded into a fresh accumulator on a read thread, and the caller's
+   * thread combines the accumulators in slice order. For aggregations whose per-record work would
+   * otherwise run on the caller's thread alone.
+   */
+  public <A> ReadStats fold(Collection<String> partitions, String asOf, Supplier<A> accumulator,
+                            BiConsumer<A, GenericRecord> add, Consumer<A> combine) {
+    if (!open()) {
+      return new ReadStats(0, 0, 0);
+    }
+    long[] totals = new long[3];
+    OrderedReads.inOrder(slices(partitions, asOf), OrderedReads.DEFAULT_THREADS, s -> {
+      SliceRead r = read(s.getRight(), s.getLeft(), asOf, null);
+      A a = accumulator.get();
+      r.records().forEach(rec -> add.accept(a, rec));
+      return new Folded<>(a, r.records().size(), r.files(), r.bytes());
+    }, done -> {
+      combine.accept(done.acc());
+      totals[0] += done.records();
+      totals[1] += done.files();
+      totals[2] += done.bytes();
+    });
+    return new ReadStats(totals[0], (int) totals[1], totals[2]);
+  }
+
+  private List<Pair<String, FileSlice>> slices(Collection<String> partitions, String asOf) {
     List<Pair<String, FileSlice>> slices = new ArrayList<>();
     for (String p : partitions == null ? partitions() : partitions) {
       hoodieTable.getSliceView().getLatestMergedFileSlicesBeforeOrOn(p, asOf).forEach(s -> slices.add(Pair.of(p, s)));
     }
-    long[] totals = new long[3];
-    OrderedReads.inOrder(slices, OrderedReads.DEFAULT_THREADS, s -> read(s.getRight(), s.getLeft(), asOf, null), r -> {
-      r.records().forEach(sink);
-      totals[0] += r.records().size();
-      totals[1] += r.files();
-      totals[2] += r.bytes();
-    });
-    return new ReadStats(totals[0], (int) totals[1], totals[2]);
+    return slices;
+  }
+
+  private record Folded<A>(A acc, long records, int files, long bytes) {}
+
+  private static void count(long[] totals, SliceRead r) {
+    totals[0] += r.records().size();
+    totals[1] += r.files();
+    totals[2] += r.bytes();
   }
 
   /** One file group's live records as of {@code asOf}; empty when it had no committed slice then. */
