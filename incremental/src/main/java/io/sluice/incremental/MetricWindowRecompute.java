@@ -399,9 +399,9 @@ public final class MetricWindowRecompute {
     List<String> partitions = days.isEmpty() ? List.of()
         : eventsReader.partitions().stream().filter(p -> days.contains(dayOf(p))).toList();
     long[] maxEvent = {maxEventIn};
-    // Each file slice is aggregated on its read thread; the partial groups merge here, in slice order.
+    // Records are aggregated on the folding threads, one set of groups each; the sets merge here.
     SnapshotReader.ReadStats read = partitions.isEmpty() || readAsOf == null ? new SnapshotReader.ReadStats(0, 0, 0)
-        : eventsReader.fold(partitions, readAsOf, SliceGroups::new, (p, rec) -> {
+        : eventsReader.fold(partitions, readAsOf, fieldsRead(), SliceGroups::new, (p, rec) -> {
           Map<String, Object> e = asMap(rec);
           long ts = eventMillis(rec);
           p.maxEvent = Math.max(p.maxEvent, ts);
@@ -616,7 +616,21 @@ public final class MetricWindowRecompute {
   }
 
   /** Field values with Avro's Utf8 and enum symbols as Strings, for filters and grouping. */
-  /** The groups, windows and newest event time of one file slice's records. */
+  /** Every field the metrics read: event time, dimensions, measured fields and filter variables. */
+  private Set<String> fieldsRead() {
+    Set<String> fields = new HashSet<>();
+    fields.add(eventTime);
+    for (Compiled m : compiled) {
+      fields.addAll(m.spec().dimensions());
+      m.measures().stream().map(Measure::field).filter(f -> f != null).forEach(fields::add);
+      if (m.filter() != null) {
+        fields.addAll(m.filter().fields());
+      }
+    }
+    return fields;
+  }
+
+  /** The groups, windows and newest event time of the records one folding thread saw. */
   private static final class SliceGroups {
     final Map<String, WindowAggregate> aggs = new HashMap<>();
     final Map<String, Map<String, Object>> groups = new HashMap<>();

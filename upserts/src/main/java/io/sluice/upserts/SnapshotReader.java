@@ -7,7 +7,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import io.sluice.core.util.DaemonThreads;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -36,6 +43,8 @@ import org.apache.parquet.io.api.Binary;
  * Hudi's meta columns. One reader sees the timeline as it was when the reader was created.
  */
 public final class SnapshotReader {
+  /** Records handed to a folding thread at a time. */
+  private static final int FOLD_CHUNK = 8192;
   private final HudiTable table;
   private final Schema schema;
   private HoodieTableMetaClient metaClient;
@@ -135,29 +144,87 @@ public final class SnapshotReader {
   }
 
   /**
-   * Folds the records of the given partitions (all when null) as they were at instant {@code asOf}:
-   * each file slice is read and folded into a fresh accumulator on a read thread, and the caller's
-   * thread combines the accumulators in slice order. For aggregations whose per-record work would
-   * otherwise run on the caller's thread alone.
+   * Folds the records of the given partitions (all when null) as they were at instant {@code asOf}
+   * into one accumulator per folding thread, then hands each accumulator to {@code combine} on the
+   * caller's thread. Records are folded in chunks while their slice is still being read, so the
+   * per-record work runs beside Parquet decoding even when one large file holds most of the records;
+   * an accumulator sees records in no particular order. With {@code fields} (null: all), records
+   * of plain base files carry only those fields, which Parquet then does not decode; records of
+   * slices with log files carry all. Read fields by name.
    */
-  public <A> ReadStats fold(Collection<String> partitions, String asOf, Supplier<A> accumulator,
-                            BiConsumer<A, GenericRecord> add, Consumer<A> combine) {
+  public <A> ReadStats fold(Collection<String> partitions, String asOf, Collection<String> fields,
+                            Supplier<A> accumulator, BiConsumer<A, GenericRecord> add, Consumer<A> combine) {
     if (!open()) {
       return new ReadStats(0, 0, 0);
     }
+    Projection projection = fields == null ? null : projection(fields);
+    int threads = OrderedReads.DEFAULT_THREADS;
+    Map<Thread, A> perThread = new ConcurrentHashMap<>();
+    // Bounds the records read but not yet folded to a few chunks.
+    Semaphore inFlight = new Semaphore(2 * threads);
+    ExecutorService folders = DaemonThreads.pool(threads, "sluice-fold");
+    List<Future<?>> folds = Collections.synchronizedList(new ArrayList<>());
     long[] totals = new long[3];
-    OrderedReads.inOrder(slices(partitions, asOf), OrderedReads.DEFAULT_THREADS, s -> {
-      SliceRead r = read(s.getRight(), s.getLeft(), asOf, null);
-      A a = accumulator.get();
-      r.records().forEach(rec -> add.accept(a, rec));
-      return new Folded<>(a, r.records().size(), r.files(), r.bytes());
-    }, done -> {
-      combine.accept(done.acc());
-      totals[0] += done.records();
-      totals[1] += done.files();
-      totals[2] += done.bytes();
-    });
+    try {
+      OrderedReads.inOrder(slices(partitions, asOf), threads, s -> {
+        List<GenericRecord>[] chunk = new List[] {new ArrayList<GenericRecord>(FOLD_CHUNK)};
+        long[] n = {0};
+        Runnable submit = () -> {
+          List<GenericRecord> records = chunk[0];
+          chunk[0] = new ArrayList<>(FOLD_CHUNK);
+          inFlight.acquireUninterruptibly();
+          folds.add(folders.submit(() -> {
+            try {
+              A a = perThread.computeIfAbsent(Thread.currentThread(), t -> accumulator.get());
+              records.forEach(r -> add.accept(a, r));
+            } finally {
+              inFlight.release();
+            }
+          }));
+        };
+        int files = read(s.getRight(), s.getLeft(), asOf, null, projection, r -> {
+          n[0]++;
+          chunk[0].add(r);
+          if (chunk[0].size() == FOLD_CHUNK) {
+            submit.run();
+          }
+        });
+        if (!chunk[0].isEmpty()) {
+          submit.run();
+        }
+        return new long[] {n[0], files, s.getRight().getTotalFileSize()};
+      }, done -> {
+        for (int i = 0; i < 3; i++) {
+          totals[i] += done[i];
+        }
+      });
+      for (Future<?> f : folds) {
+        OrderedReads.await(f);
+      }
+    } finally {
+      folders.shutdownNow();
+    }
+    perThread.values().forEach(combine);
     return new ReadStats(totals[0], (int) totals[1], totals[2]);
+  }
+
+  /** A read schema of some of the table's fields, and the Parquet read configuration asking for only them. */
+  private record Projection(Schema schema, org.apache.hadoop.conf.Configuration conf) {}
+
+  private Projection projection(Collection<String> fields) {
+    List<Schema.Field> kept = new ArrayList<>();
+    for (Schema.Field f : readSchema.getFields()) {
+      // the delete marker decides which records are live, so it is read whatever was asked for
+      if (fields.contains(f.name()) || f.name().equals(HoodieRecord.HOODIE_IS_DELETED_FIELD)) {
+        kept.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    Schema projected = Schema.createRecord(readSchema.getName(), readSchema.getDoc(), readSchema.getNamespace(),
+        false, kept);
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(baseFileConf);
+    org.apache.parquet.avro.AvroReadSupport.setAvroReadSchema(conf, projected);
+    org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(conf, projected);
+    return new Projection(projected, conf);
   }
 
   private List<Pair<String, FileSlice>> slices(Collection<String> partitions, String asOf) {
@@ -167,8 +234,6 @@ public final class SnapshotReader {
     }
     return slices;
   }
-
-  private record Folded<A>(A acc, long records, int files, long bytes) {}
 
   private static void count(long[] totals, SliceRead r) {
     totals[0] += r.records().size();
@@ -202,29 +267,37 @@ public final class SnapshotReader {
   }
 
   private SliceRead read(FileSlice slice, String partition, String asOf, String writtenAfter) {
+    List<GenericRecord> out = new ArrayList<>();
+    int files = read(slice, partition, asOf, writtenAfter, null, out::add);
+    return new SliceRead(out, files, slice.getTotalFileSize());
+  }
+
+  /** Hands the slice's live records to {@code sink} as they are read; returns the number of files read. */
+  private int read(FileSlice slice, String partition, String asOf, String writtenAfter, Projection projection,
+                   Consumer<GenericRecord> out) {
     if (slice.getLogFiles().findAny().isEmpty() && slice.getBaseFile().isPresent()) {
-      return readBaseFile(slice, writtenAfter == null ? FilterCompat.NOOP : FilterCompat.get(FilterApi.gt(
-          FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter))));
+      readBaseFile(slice, writtenAfter == null ? FilterCompat.NOOP : FilterCompat.get(FilterApi.gt(
+          FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter))),
+          projection, out);
+      return 1;
     }
     // The merged handle skips log blocks written after asOf, so MOR slices read as of that instant.
     HoodieMergedReadHandle<?, ?, ?, ?> h = new HoodieMergedReadHandle<>(config, Option.of(asOf), (HoodieTable) hoodieTable,
         Pair.of(partition, slice.getFileId()), Option.of(slice));
     Properties props = config.getProps();
-    List<GenericRecord> out = new ArrayList<>();
     for (HoodieRecord<?> r : h.getMergedRecords()) {
       try {
         r.toIndexedRecord(readSchema, props).ifPresent(ir -> {
           GenericRecord g = (GenericRecord) ir.getData();
           if (writtenAfter == null || g.get(HoodieRecord.COMMIT_TIME_METADATA_FIELD).toString().compareTo(writtenAfter) > 0) {
-            out.add(g);
+            out.accept(g);
           }
         });
       } catch (IOException e) {
         throw new SluiceException("cannot read record " + r.getRecordKey() + " of " + table.layout().name(), e);
       }
     }
-    int files = (slice.getBaseFile().isPresent() ? 1 : 0) + (int) slice.getLogFiles().count();
-    return new SliceRead(out, files, slice.getTotalFileSize());
+    return (slice.getBaseFile().isPresent() ? 1 : 0) + (int) slice.getLogFiles().count();
   }
 
   /**
@@ -232,22 +305,22 @@ public final class SnapshotReader {
    * handle would wrap every record in a payload (serialise to bytes, deserialise again), which was
    * over a third of a metrics recompute. Deleted markers are dropped as the payload would drop them.
    */
-  private SliceRead readBaseFile(FileSlice slice, FilterCompat.Filter filter) {
-    org.apache.hadoop.conf.Configuration conf = baseFileConf;
+  private void readBaseFile(FileSlice slice, FilterCompat.Filter filter, Projection projection,
+                            Consumer<GenericRecord> out) {
+    org.apache.hadoop.conf.Configuration conf = projection == null ? baseFileConf : projection.conf();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(slice.getBaseFile().get().getPath());
-    Schema.Field deleted = readSchema.getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
-    List<GenericRecord> out = new ArrayList<>();
+    Schema.Field deleted = (projection == null ? readSchema : projection.schema())
+        .getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
     try (org.apache.parquet.hadoop.ParquetReader<GenericRecord> r = org.apache.parquet.avro.AvroParquetReader
         .<GenericRecord>builder(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))
         .withDataModel(org.apache.avro.generic.GenericData.get()).withConf(conf).withFilter(filter).build()) {
       for (GenericRecord g = r.read(); g != null; g = r.read()) {
         if (deleted == null || !Boolean.TRUE.equals(g.get(deleted.pos()))) {
-          out.add(g);
+          out.accept(g);
         }
       }
     } catch (IOException e) {
       throw new SluiceException("cannot read " + path + " of " + table.layout().name() + ": " + e.getMessage(), e);
     }
-    return new SliceRead(out, 1, slice.getTotalFileSize());
   }
 }

@@ -49,7 +49,8 @@ public final class OrderedReads {
     }
   }
 
-  private static <R> R await(Future<R> f) {
+  /** The future's result; its failure rethrown as it was (unchecked) or wrapped in a SluiceException. */
+  public static <R> R await(Future<R> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
