@@ -7,6 +7,7 @@ import io.sluice.upserts.write.InMemoryRecord;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.avro.Schema;
@@ -48,6 +49,14 @@ public final class HudiWriter {
    * @param crashPoint name passed to {@link CrashPoints#reach} between writing files and committing
    */
   public CommitResult upsert(List<GenericRecord> records, Map<String, String> extraMetadata, String crashPoint) {
+    return write(records, () -> extraMetadata, crashPoint, false);
+  }
+
+  /**
+   * Writes and commits the records, with commit metadata that is asked for only once the files are
+   * written: the caller may still be computing it meanwhile.
+   */
+  public CommitResult upsert(List<GenericRecord> records, Supplier<Map<String, String>> extraMetadata, String crashPoint) {
     return write(records, extraMetadata, crashPoint, false);
   }
 
@@ -56,10 +65,10 @@ public final class HudiWriter {
    * initial loads and benchmarks, where the caller knows the keys are new.
    */
   public CommitResult bulkInsert(List<GenericRecord> records, Map<String, String> extraMetadata) {
-    return write(records, extraMetadata, null, true);
+    return write(records, () -> extraMetadata, null, true);
   }
 
-  private CommitResult write(List<GenericRecord> records, Map<String, String> extraMetadata, String crashPoint,
+  private CommitResult write(List<GenericRecord> records, Supplier<Map<String, String>> extraMetadata, String crashPoint,
       boolean bulk) {
     table.ensureExists(schema);
     List<HoodieRecord<HoodieAvroPayload>> hoodieRecords = toHoodieRecords(records);
@@ -88,7 +97,7 @@ public final class HudiWriter {
       }
       long t1 = System.nanoTime();
       CrashPoints.reach(crashPoint);
-      boolean ok = client.commit(instant, statuses, Option.of(extraMetadata));
+      boolean ok = client.commit(instant, statuses, Option.of(extraMetadata.get()));
       if (!ok) {
         throw new SluiceException("Hudi refused to commit instant " + instant + " on " + table.layout().name());
       }
