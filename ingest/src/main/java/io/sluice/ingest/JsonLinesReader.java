@@ -13,6 +13,8 @@ import io.sluice.core.util.ByteSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 
@@ -61,6 +63,25 @@ final class JsonLinesReader {
             "record of " + line.length() + " bytes exceeds max-record-bytes " + maxRecord);
         continue;
       }
+      byte[] bytes = line.bytes();
+      int to = line.kept();
+      if (plainAscii(bytes, from, to)) {
+        // Most lines: valid UTF-8 by construction, parsed from the bytes without a decoded copy.
+        if (blank(bytes, from, to)) {
+          continue;
+        }
+        int start = from;
+        Supplier<String> raw = () -> new String(bytes, start, to - start, StandardCharsets.ISO_8859_1);
+        try {
+          JsonNode node = json.readTree(bytes, from, to - from);
+          sink.accept(line.number(), raw, converter.record(node, schema, ""));
+        } catch (JsonProcessingException e) {
+          sink.quarantine(line.number(), raw.get(), "malformed JSON: " + jsonMessage(e));
+        } catch (BadRecordException e) {
+          sink.quarantine(line.number(), raw.get(), e.getMessage());
+        }
+        continue;
+      }
       String text;
       try {
         text = Utf8.decode(dec, line.bytes(), from, line.kept());
@@ -81,6 +102,26 @@ final class JsonLinesReader {
         sink.quarantine(line.number(), raw, e.getMessage());
       }
     }
+  }
+
+  /** Bytes 0x01 to 0x7F only: ASCII without NUL, which Jackson's byte source could take for UTF-16 or UTF-32. */
+  private static boolean plainAscii(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] <= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** As {@link String#isBlank()} on the ASCII text. */
+  private static boolean blank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Character.isWhitespace((char) b[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasBom(BoundedLineReader.Line l) {

@@ -66,9 +66,23 @@ public final class EventSchemas {
   }
 
   public static String day(long eventTimeMillis) {
-    // called per record: LocalDate prints ISO yyyy-MM-dd without a formatter's ZonedDateTime
-    return LocalDate.ofEpochDay(Math.floorDiv(eventTimeMillis, DAY_MILLIS)).toString();
+    // Called per record, and a batch's events mostly share a day: the thread's last answer is reused.
+    long epochDay = Math.floorDiv(eventTimeMillis, DAY_MILLIS);
+    LastDay last = LAST_DAY.get();
+    if (last.epochDay != epochDay || last.text == null) {
+      // LocalDate prints ISO yyyy-MM-dd without a formatter's ZonedDateTime
+      last.text = LocalDate.ofEpochDay(epochDay).toString();
+      last.epochDay = epochDay;
+    }
+    return last.text;
   }
+
+  private static final class LastDay {
+    long epochDay;
+    String text;
+  }
+
+  private static final ThreadLocal<LastDay> LAST_DAY = ThreadLocal.withInitial(LastDay::new);
 
   public static String hour(long eventTimeMillis) {
     return HOURS[(int) (Math.floorMod(eventTimeMillis, DAY_MILLIS) / 3_600_000L)];
