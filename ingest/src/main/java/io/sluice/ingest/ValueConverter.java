@@ -75,6 +75,9 @@ final class ValueConverter {
   /** Unknown fields dropped under allow-unknown-fields, by path, with the records that carried them. */
   private final Map<String, Long> ignored = new TreeMap<>();
 
+  private static final int POOLED = 2048;
+  private final Map<Schema.Field, StringPool> strings = new IdentityHashMap<>();
+
   ValueConverter(boolean allowUnknownFields, Style style) {
     this.allowUnknownFields = allowUnknownFields;
     this.style = style;
@@ -116,9 +119,34 @@ final class ValueConverter {
     for (Schema.Field f : schema.getFields()) {
       String fp = join(path, f.name());
       JsonNode v = valueOf(obj, f, fp);
-      r.put(f.pos(), v == null ? missing(f, fp) : convert(v, f.schema(), fp));
+      Object value = v == null ? missing(f, fp) : convert(v, f.schema(), fp);
+      r.put(f.pos(), value instanceof String str ? strings.computeIfAbsent(f, k -> new StringPool()).canonical(str) : value);
     }
     return r;
+  }
+
+  /**
+   * One instance per distinct value of a low-cardinality string field (event type, country): a batch
+   * holds its records until they are written, and three copies of "android" per record were a third
+   * of what the garbage collector moved while a batch was read. A field that shows more than
+   * {@value #POOLED} distinct values (ids) is left alone from then on.
+   */
+  private static final class StringPool {
+    private Map<String, String> seen = new HashMap<>();
+
+    String canonical(String s) {
+      if (seen == null) {
+        return s;
+      }
+      String c = seen.putIfAbsent(s, s);
+      if (c != null) {
+        return c;
+      }
+      if (seen.size() > POOLED) {
+        seen = null;
+      }
+      return s;
+    }
   }
 
   /** The value of {@code f} in {@code obj}, by name or by one of the field's aliases, given once. */
