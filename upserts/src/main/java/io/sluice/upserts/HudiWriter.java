@@ -7,6 +7,7 @@ import io.sluice.upserts.write.InMemoryRecord;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -148,9 +149,12 @@ public final class HudiWriter {
     HudiTable.Layout l = table.layout();
     InMemoryPayload.Factory payloads = InMemoryPayload.factory(schema);
     HoodieRecord<HoodieAvroPayload>[] out = new HoodieRecord[records.size()];
+    // A batch spans a few partitions: one path string each, not one per record that the batch then holds.
+    Map<String, String> paths = new ConcurrentHashMap<>();
     IntStream.range(0, out.length).parallel().forEach(i -> {
       GenericRecord r = records.get(i);
-      HoodieKey key = new HoodieKey(recordKey(r, l.recordKeyFields()), partitionPath(r, l.partitionFields()));
+      String path = partitionPath(r, l.partitionFields());
+      HoodieKey key = new HoodieKey(recordKey(r, l.recordKeyFields()), paths.computeIfAbsent(path, p -> p));
       Comparable<?> ordering = ordering(r.get(l.orderingField()));
       out[i] = (HoodieRecord) new InMemoryRecord(key, payloads.of(r, ordering));
     });
