@@ -339,7 +339,7 @@ public final class ChecksStage {
     String eventTime = spec.table().eventTimeField();
     long lateSize = volumeMetric() == null ? 3_600_000L : volumeMetric().grain().size().toMillis();
     Map<String, Map<String, ColumnProfile>> current = new TreeMap<>();
-    Map<String, SplittableRandom> rnd = new HashMap<>();
+    Map<String, Map<String, SplittableRandom>> rnd = new HashMap<>();
     Map<String, Long> lateByDay = new TreeMap<>();
     long changed = 0;
     long redelivered = 0;
@@ -358,9 +358,11 @@ public final class ChecksStage {
         lateByDay.merge(day, 1L, Long::sum);
       }
       Map<String, ColumnProfile> byCol = current.computeIfAbsent(day, k -> new TreeMap<>());
+      // keyed by day, then column: a joined day+column key per value was most of this loop's time
+      Map<String, SplittableRandom> dayRnd = rnd.computeIfAbsent(day, k -> new HashMap<>());
       for (String col : columns) {
         byCol.computeIfAbsent(col, k -> new ColumnProfile())
-            .add(view.get(col), rnd.computeIfAbsent(day + col, k -> ColumnQualityCheck.random(day, col)));
+            .add(view.get(col), dayRnd.computeIfAbsent(col, k -> ColumnQualityCheck.random(day, col)));
       }
     }
     delivery.duplicates(ctx, table, delivered, changed, redelivered);
