@@ -41,7 +41,10 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   // Spilled records are read back in the same JVM, so a schema travels as its index here.
   private static final List<Schema> SCHEMAS = new CopyOnWriteArrayList<>();
 
-  private Object[] values;
+  // The record's values sit after `offset` meta-field slots of the layout; no copy of them is kept,
+  // so a held batch costs no extra array per record.
+  private IndexedRecord source;
+  private int offset;
   private int schemaId;
   private Comparable<?> orderingVal;
 
@@ -49,8 +52,9 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   public InMemoryPayload() {
   }
 
-  private InMemoryPayload(Object[] values, int schemaId, Comparable<?> orderingVal) {
-    this.values = values;
+  private InMemoryPayload(IndexedRecord source, int offset, int schemaId, Comparable<?> orderingVal) {
+    this.source = source;
+    this.offset = offset;
     this.schemaId = schemaId;
     this.orderingVal = Objects.requireNonNull(orderingVal, "ordering value");
   }
@@ -88,11 +92,7 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
         }
         checkedEqual = s;
       }
-      Object[] v = new Object[width];
-      for (int i = offset; i < width; i++) {
-        v[i] = record.get(i - offset);
-      }
-      return new InMemoryPayload(v, schemaId, orderingVal);
+      return new InMemoryPayload(record, offset, schemaId, orderingVal);
     }
   }
 
@@ -103,6 +103,11 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
     }
     SCHEMAS.add(s);
     return SCHEMAS.size() - 1;
+  }
+
+  /** The value at position {@code i} of the meta-field layout; null in the meta-field slots. */
+  private Object value(int i) {
+    return i < offset ? null : source.get(i - offset);
   }
 
   /** The table schema with Hudi's meta fields in front, which the values are laid out in. */
@@ -117,8 +122,8 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   /** A fresh record each call (write handles set its meta fields in place), of a schema equal to {@link #schema()}. */
   GenericData.Record record(Schema as) {
     GenericData.Record r = new Utf8Record(as);
-    for (int i = 0; i < values.length; i++) {
-      r.put(i, values[i]);
+    for (int i = 0, n = as.getFields().size(); i < n; i++) {
+      r.put(i, value(i));
     }
     return r;
   }
@@ -149,7 +154,7 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
     String deleteKey = props == null ? null : props.getProperty(DefaultHoodieRecordPayload.DELETE_KEY);
     if (deleteKey == null || deleteKey.isEmpty()) {
       Schema.Field f = schema().getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
-      return f != null && Boolean.TRUE.equals(values[f.pos()]);
+      return f != null && Boolean.TRUE.equals(value(f.pos()));
     }
     String marker = props.getProperty(DefaultHoodieRecordPayload.DELETE_MARKER);
     if (marker == null || marker.isEmpty()) {
@@ -157,7 +162,8 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
           + DefaultHoodieRecordPayload.DELETE_KEY);
     }
     Schema.Field f = schema().getField(deleteKey);
-    return f != null && values[f.pos()] != null && marker.equals(values[f.pos()].toString());
+    Object v = f == null ? null : value(f.pos());
+    return v != null && marker.equals(v.toString());
   }
 
   @Override
@@ -233,11 +239,8 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
     byte[] b = input.readBytes(input.readInt(true));
     Schema s = schema();
     try {
-      GenericRecord r = HoodieAvroUtils.bytesToAvro(b, s);
-      values = new Object[s.getFields().size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = r.get(i);
-      }
+      source = HoodieAvroUtils.bytesToAvro(b, s);
+      offset = 0;
     } catch (IOException e) {
       throw new UncheckedIOException("decoding a spilled record", e);
     }
