@@ -127,12 +127,36 @@ public final class Changes implements IncrementalScan {
       }
     }
 
-    // Sets of file groups are read and diffed side by side; their changes join in the sets' order.
+    // Sets of file groups are read and diffed side by side; their changes join in the sets' order. A
+    // large insert-only file group (a batch's new file for today) is read in parts, one per reader,
+    // which need no before images and so diff on their own.
+    int threads = OrderedReads.DEFAULT_THREADS;
+    List<SetPart> parts = new ArrayList<>();
+    for (List<String> set : groups.sets()) {
+      boolean before = since == null || set.stream().anyMatch(needBefore::contains);
+      int n = 1;
+      if (!before && set.size() == 1 && threads > 1) {
+        String fg = set.get(0);
+        long bytes = reader.baseFileOnlyBytes(fg.substring(0, fg.indexOf('\0')), fg.substring(fg.indexOf('\0') + 1), end);
+        n = bytes >= splitBytes ? threads : 1;
+      }
+      for (int i = 0; i < n; i++) {
+        parts.add(new SetPart(set, before, i, n));
+      }
+    }
     List<Change> changes = new ArrayList<>();
     long[] totals = new long[3];
-    OrderedReads.inOrder(groups.sets(), OrderedReads.DEFAULT_THREADS, set -> {
+    OrderedReads.inOrder(parts, threads, p -> {
+      List<String> set = p.set();
       String partition = set.get(0).substring(0, set.get(0).indexOf('\0'));
-      boolean before = since == null || set.stream().anyMatch(needBefore::contains);
+      boolean before = p.before();
+      if (p.parts() > 1) {
+        String fileId = set.get(0).substring(set.get(0).indexOf('\0') + 1);
+        SnapshotReader.SliceRead after = reader.readFileGroup(partition, fileId, end, since, p.part(), p.parts());
+        List<Change> out = new ArrayList<>();
+        diff(partition, List.of(), after.records(), end, out, false);
+        return new FileGroupChanges(out, after.files(), after.bytes(), after.records().size());
+      }
       List<GenericRecord> beforeRecords = new ArrayList<>();
       List<GenericRecord> afterRecords = new ArrayList<>();
       int files = 0;
@@ -203,6 +227,12 @@ public final class Changes implements IncrementalScan {
   }
 
   private record FileGroupChanges(List<Change> changes, int files, long bytes, long records) {}
+
+  /** Part {@code part} of {@code parts} of a set of file groups to read and diff. */
+  private record SetPart(List<String> set, boolean before, int part, int parts) {}
+
+  /** Insert-only file groups from this size up are read in parts on all readers (tests lower it). */
+  static volatile long splitBytes = 32L * 1024 * 1024;
 
   private void diff(String partition, List<GenericRecord> before, List<GenericRecord> after, String end, List<Change> out,
       boolean beforeRead) {

@@ -164,6 +164,53 @@ class ChangesTest {
   }
 
   @Test
+  void aLargeNewFileGroupReadInPartsGivesTheSameChangesInTheSameOrder() throws Exception {
+    // 16 KB row groups, so a file of 20,000 events has many for the parts to split.
+    MiniBatch mb = pipeline("cow", 2, "hoodie.parquet.block.size: \"16384\"\nhoodie.parquet.page.size: \"4096\"");
+    land(mb, "a.jsonl", line(1, 1, 1, false));
+    mb.runOnce();
+    String first = Changes.of(mb.events(), mb.tableSchema()).read().until();
+    StringBuilder sb = new StringBuilder();
+    long day = T0 + 20 * DAY;
+    for (int k = 0; k < 20_000; k++) {
+      sb.append(String.format("{\"id\":\"n%d\",\"v\":%d,\"ts\":%d,\"seq\":1}%n", k, k, day + k));
+    }
+    land(mb, "b.jsonl", sb.toString());
+    mb.runOnce();
+
+    Path partition = Path.of(java.net.URI.create(mb.events().layout().basePath()))
+        .resolve("dt=" + io.sluice.core.spec.EventSchemas.day(day));
+    java.util.List<Path> files;
+    try (var s = Files.list(partition)) {
+      files = s.filter(f -> f.toString().endsWith(".parquet")).toList();
+    }
+    assertThat(files).hasSize(1);
+    try (var r = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile
+        .fromPath(new org.apache.hadoop.fs.Path(files.get(0).toUri()), new Configuration()))) {
+      assertThat(r.getRowGroups()).hasSizeGreaterThan(4);
+    }
+
+    long split = Changes.splitBytes;
+    ChangeSet whole;
+    ChangeSet parts;
+    try {
+      Changes.splitBytes = Long.MAX_VALUE;
+      whole = Changes.of(mb.events(), mb.tableSchema()).since(first).read();
+      Changes.splitBytes = 1;
+      parts = Changes.of(mb.events(), mb.tableSchema()).since(first).read();
+    } finally {
+      Changes.splitBytes = split;
+    }
+    assertThat(whole.changes()).hasSize(20_000);
+    assertThat(parts.changes()).extracting(Change::key).containsExactlyElementsOf(
+        whole.changes().stream().map(Change::key).toList());
+    assertThat(parts.changes()).extracting(c -> c.op() + " " + c.after().get("v"))
+        .containsExactlyElementsOf(whole.changes().stream().map(c -> c.op() + " " + c.after().get("v")).toList());
+    assertThat(parts.metrics().recordsRead()).isEqualTo(whole.metrics().recordsRead());
+    assertThat(parts.metrics().bytesRead()).isEqualTo(whole.metrics().bytesRead());
+  }
+
+  @Test
   void aChangeCacheReusesTheSetOfAnIdenticalFixedRangeOnly() throws Exception {
     MiniBatch mb = pipeline("cow", 7, null);
     land(mb, "a.jsonl", line(1, 1, 1, false) + line(2, 1, 1, false));

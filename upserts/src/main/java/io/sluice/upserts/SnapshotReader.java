@@ -266,6 +266,74 @@ public final class SnapshotReader {
         .orElse(new SliceRead(List.of(), 0, 0));
   }
 
+  /**
+   * The size of the file group's base file as of {@code asOf} when that is the whole slice (no log
+   * files), so that it can be read in parts; -1 otherwise.
+   */
+  public long baseFileOnlyBytes(String partition, String fileId, String asOf) {
+    return slice(partition, fileId, asOf)
+        .filter(s -> s.getLogFiles().findAny().isEmpty() && s.getBaseFile().isPresent())
+        .map(this::baseFileLength).orElse(-1L);
+  }
+
+  // Where the base file's last row group ends: the footer after it (Hudi keeps the bloom filter
+  // there) would otherwise push every row group's middle into the first parts.
+  private long dataLength(FileSlice slice) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(slice.getBaseFile().get().getPath());
+    try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, baseFileConf))) {
+      long end = 0;
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData b : r.getRowGroups()) {
+        end = Math.max(end, b.getStartingPos() + b.getCompressedSize());
+      }
+      return end;
+    } catch (IOException e) {
+      throw new SluiceException("cannot read the footer of " + path + " of " + table.layout().name() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  // A file view built from commit metadata may not know its files' sizes.
+  private long baseFileLength(FileSlice slice) {
+    long known = slice.getBaseFile().get().getFileSize();
+    if (known > 0) {
+      return known;
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(slice.getBaseFile().get().getPath());
+    try {
+      return path.getFileSystem(baseFileConf).getFileStatus(path).getLen();
+    } catch (IOException e) {
+      throw new SluiceException("cannot stat " + path + " of " + table.layout().name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Part {@code part} (from 0) of {@code parts} of {@link #readFileGroup(String, String, String, String)}:
+   * the base file's row groups whose middle falls in that share of its bytes, so the parts together
+   * hold each record once, in file order. A slice with log files is read whole as part 0. Files and
+   * bytes are counted by part 0.
+   */
+  public SliceRead readFileGroup(String partition, String fileId, String asOf, String writtenAfter, int part, int parts) {
+    Optional<FileSlice> found = slice(partition, fileId, asOf);
+    if (found.isEmpty()) {
+      return new SliceRead(List.of(), 0, 0);
+    }
+    FileSlice slice = found.get();
+    if (parts <= 1 || slice.getBaseFile().isEmpty() || slice.getLogFiles().findAny().isPresent()) {
+      return part == 0 ? read(slice, partition, asOf, writtenAfter) : new SliceRead(List.of(), 0, 0);
+    }
+    long length = dataLength(slice);
+    List<GenericRecord> out = new ArrayList<>();
+    readBaseFile(slice, committedAfter(writtenAfter), null, new long[] {length * part / parts, length * (part + 1) / parts},
+        out::add);
+    return new SliceRead(out, part == 0 ? 1 : 0, part == 0 ? slice.getTotalFileSize() : 0);
+  }
+
+  private static FilterCompat.Filter committedAfter(String writtenAfter) {
+    return writtenAfter == null ? FilterCompat.NOOP : FilterCompat.get(FilterApi.gt(
+        FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter)));
+  }
+
   private SliceRead read(FileSlice slice, String partition, String asOf, String writtenAfter) {
     List<GenericRecord> out = new ArrayList<>();
     int files = read(slice, partition, asOf, writtenAfter, null, out::add);
@@ -276,9 +344,7 @@ public final class SnapshotReader {
   private int read(FileSlice slice, String partition, String asOf, String writtenAfter, Projection projection,
                    Consumer<GenericRecord> out) {
     if (slice.getLogFiles().findAny().isEmpty() && slice.getBaseFile().isPresent()) {
-      readBaseFile(slice, writtenAfter == null ? FilterCompat.NOOP : FilterCompat.get(FilterApi.gt(
-          FilterApi.binaryColumn(HoodieRecord.COMMIT_TIME_METADATA_FIELD), Binary.fromString(writtenAfter))),
-          projection, out);
+      readBaseFile(slice, committedAfter(writtenAfter), projection, null, out);
       return 1;
     }
     // The merged handle skips log blocks written after asOf, so MOR slices read as of that instant.
@@ -305,18 +371,24 @@ public final class SnapshotReader {
    * handle would wrap every record in a payload (serialise to bytes, deserialise again), which was
    * over a third of a metrics recompute. Deleted markers are dropped as the payload would drop them.
    */
-  private void readBaseFile(FileSlice slice, FilterCompat.Filter filter, Projection projection,
+  private void readBaseFile(FileSlice slice, FilterCompat.Filter filter, Projection projection, long[] range,
                             Consumer<GenericRecord> out) {
     org.apache.hadoop.conf.Configuration conf = projection == null ? baseFileConf : projection.conf();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(slice.getBaseFile().get().getPath());
     Schema.Field deleted = (projection == null ? readSchema : projection.schema())
         .getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
-    try (org.apache.parquet.hadoop.ParquetReader<GenericRecord> r = org.apache.parquet.avro.AvroParquetReader
-        .<GenericRecord>builder(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))
-        .withDataModel(org.apache.avro.generic.GenericData.get()).withConf(conf).withFilter(filter).build()) {
-      for (GenericRecord g = r.read(); g != null; g = r.read()) {
-        if (deleted == null || !Boolean.TRUE.equals(g.get(deleted.pos()))) {
-          out.accept(g);
+    try {
+      org.apache.parquet.hadoop.ParquetReader.Builder<GenericRecord> builder = org.apache.parquet.avro.AvroParquetReader
+          .<GenericRecord>builder(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))
+          .withDataModel(org.apache.avro.generic.GenericData.get()).withConf(conf).withFilter(filter);
+      if (range != null) {
+        builder = builder.withFileRange(range[0], range[1]);
+      }
+      try (org.apache.parquet.hadoop.ParquetReader<GenericRecord> r = builder.build()) {
+        for (GenericRecord g = r.read(); g != null; g = r.read()) {
+          if (deleted == null || !Boolean.TRUE.equals(g.get(deleted.pos()))) {
+            out.accept(g);
+          }
         }
       }
     } catch (IOException e) {
