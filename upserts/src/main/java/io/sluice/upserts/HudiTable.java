@@ -154,9 +154,6 @@ public final class HudiTable {
     props.put("hoodie.combine.before.upsert", "true");
     props.put("hoodie.combine.before.delete", "true");
     props.put("hoodie.parquet.compression.codec", "snappy");
-    // Row groups of 32 MB (Hudi's default is its 120 MB file size, so one per file): a batch's large new
-    // file is then read in parts on every core by Sluice's change read, and by Trino/Hive splits.
-    props.put("hoodie.parquet.block.size", String.valueOf(32L * 1024 * 1024));
     // The default sort mode NONE writes one file per record with the Java client, which
     // supports only NONE and GLOBAL_SORT.
     props.put("hoodie.bulkinsert.sort.mode", "GLOBAL_SORT");
