@@ -1,20 +1,20 @@
 package io.sluice.upserts;
 
 import io.sluice.core.SluiceException;
+import io.sluice.core.util.DaemonThreads;
 import io.sluice.core.util.OrderedReads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import io.sluice.core.util.DaemonThreads;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -152,6 +152,7 @@ public final class SnapshotReader {
    * of plain base files carry only those fields, which Parquet then does not decode; records of
    * slices with log files carry all. Read fields by name.
    */
+  @SuppressWarnings("unchecked")
   public <A> ReadStats fold(Collection<String> partitions, String asOf, Collection<String> fields,
                             Supplier<A> accumulator, BiConsumer<A, GenericRecord> add, Consumer<A> combine) {
     if (!open()) {
@@ -172,7 +173,13 @@ public final class SnapshotReader {
         Runnable submit = () -> {
           List<GenericRecord> records = chunk[0];
           chunk[0] = new ArrayList<>(FOLD_CHUNK);
-          inFlight.acquireUninterruptibly();
+          try {
+            inFlight.acquire();
+          } catch (InterruptedException e) {
+            // the read was cancelled (another slice failed): stop rather than wait for folds that will not run
+            Thread.currentThread().interrupt();
+            throw new SluiceException("interrupted while folding " + table.layout().name(), e);
+          }
           folds.add(folders.submit(() -> {
             try {
               A a = perThread.computeIfAbsent(Thread.currentThread(), t -> accumulator.get());
