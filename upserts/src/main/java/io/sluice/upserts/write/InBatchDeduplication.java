@@ -7,14 +7,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.hudi.client.WriteStatus;
 import org.apache.hudi.common.config.TypedProperties;
+import org.apache.hudi.common.engine.HoodieEngineContext;
 import org.apache.hudi.common.model.HoodieKey;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieRecordMerger;
+import org.apache.hudi.common.model.WriteOperationType;
 import org.apache.hudi.common.util.HoodieRecordUtils;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.exception.HoodieException;
 import org.apache.hudi.table.HoodieTable;
+import org.apache.hudi.table.action.HoodieWriteMetadata;
+import org.apache.hudi.table.action.commit.BaseJavaCommitActionExecutor;
+import org.apache.hudi.table.action.commit.JavaWriteHelper;
 
 /**
  * Hudi's combine-before-upsert ({@code JavaWriteHelper.deduplicateRecords}) in one pass over the batch.
@@ -28,6 +34,19 @@ import org.apache.hudi.table.HoodieTable;
  */
 final class InBatchDeduplication {
   private InBatchDeduplication() {
+  }
+
+  /**
+   * Hudi's upsert write ({@code JavaWriteHelper}) for {@code executor}, with the batch's duplicate keys
+   * combined here first when the config asks for it, instead of by Hudi.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <T> HoodieWriteMetadata<List<WriteStatus>> upsert(BaseJavaCommitActionExecutor<T> executor,
+      List<HoodieRecord<T>> records, HoodieEngineContext context, HoodieTable table, String instantTime) {
+    HoodieWriteConfig config = table.getConfig();
+    List<HoodieRecord<T>> combined = config.shouldCombineBeforeUpsert() ? apply(records, table) : records;
+    return JavaWriteHelper.newInstance().write(instantTime, combined, context, table, false,
+        config.getUpsertShuffleParallelism(), executor, WriteOperationType.UPSERT);
   }
 
   static <T> List<HoodieRecord<T>> apply(List<HoodieRecord<T>> records, HoodieTable<?, ?, ?, ?> table) {

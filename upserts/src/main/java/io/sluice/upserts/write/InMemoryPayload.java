@@ -69,7 +69,6 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
     private final Schema tableSchema;
     private final int schemaId;
     private final int offset;
-    private final int width;
     // The last record schema found equal to the table's (records of a batch share one instance).
     private volatile Schema checkedEqual;
 
@@ -77,8 +76,7 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
       this.tableSchema = tableSchema;
       Schema withMeta = HoodieAvroUtils.addMetadataFields(tableSchema, false);
       this.schemaId = register(withMeta);
-      this.width = withMeta.getFields().size();
-      this.offset = width - tableSchema.getFields().size();
+      this.offset = withMeta.getFields().size() - tableSchema.getFields().size();
     }
 
     /** A payload holding {@code record}'s values; the record must have the factory's schema. */

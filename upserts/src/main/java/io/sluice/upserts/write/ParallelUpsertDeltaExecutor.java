@@ -11,7 +11,6 @@ import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
-import org.apache.hudi.table.action.commit.JavaWriteHelper;
 import org.apache.hudi.table.action.commit.Partitioner;
 import org.apache.hudi.table.action.deltacommit.JavaUpsertDeltaCommitActionExecutor;
 
@@ -27,12 +26,9 @@ final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionEx
     this.records = records;
   }
 
-  // Hudi's own write, with the batch's duplicate keys combined by InBatchDeduplication instead.
   @Override
   public HoodieWriteMetadata<List<WriteStatus>> execute() {
-    boolean combine = config.shouldCombineBeforeUpsert();
-    return JavaWriteHelper.newInstance().write(instantTime, combine ? InBatchDeduplication.apply(records, table) : records,
-        context, table, false, config.getUpsertShuffleParallelism(), this, operationType);
+    return InBatchDeduplication.upsert(this, records, context, table, instantTime);
   }
 
   // Hudi's MOR executor keeps its partitioner to route updates of small base files to a merge; with

@@ -12,7 +12,6 @@ import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.table.action.commit.JavaUpsertCommitActionExecutor;
-import org.apache.hudi.table.action.commit.JavaWriteHelper;
 import org.apache.hudi.table.action.commit.Partitioner;
 
 /** Hudi's copy-on-write upsert with its buckets written in parallel ({@link BucketWrites}). */
@@ -27,12 +26,9 @@ final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> 
     this.records = records;
   }
 
-  // Hudi's own write, with the batch's duplicate keys combined by InBatchDeduplication instead.
   @Override
   public HoodieWriteMetadata<List<WriteStatus>> execute() {
-    boolean combine = config.shouldCombineBeforeUpsert();
-    return JavaWriteHelper.newInstance().write(instantTime, combine ? InBatchDeduplication.apply(records, table) : records,
-        context, table, false, config.getUpsertShuffleParallelism(), this, operationType);
+    return InBatchDeduplication.upsert(this, records, context, table, instantTime);
   }
 
   @Override
