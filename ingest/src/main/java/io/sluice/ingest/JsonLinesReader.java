@@ -71,15 +71,8 @@ final class JsonLinesReader {
           continue;
         }
         int start = from;
-        Supplier<String> raw = () -> new String(bytes, start, to - start, StandardCharsets.ISO_8859_1);
-        try {
-          JsonNode node = json.readTree(bytes, from, to - from);
-          sink.accept(line.number(), raw, converter.record(node, schema, ""));
-        } catch (JsonProcessingException e) {
-          sink.quarantine(line.number(), raw.get(), "malformed JSON: " + jsonMessage(e));
-        } catch (BadRecordException e) {
-          sink.quarantine(line.number(), raw.get(), e.getMessage());
-        }
+        convert(line.number(), () -> json.readTree(bytes, start, to - start),
+            () -> new String(bytes, start, to - start, StandardCharsets.ISO_8859_1), sink);
         continue;
       }
       String text;
@@ -93,14 +86,22 @@ final class JsonLinesReader {
         continue;
       }
       String raw = text;
-      try {
-        JsonNode node = json.readTree(text);
-        sink.accept(line.number(), () -> raw, converter.record(node, schema, ""));
-      } catch (JsonProcessingException e) {
-        sink.quarantine(line.number(), raw, "malformed JSON: " + jsonMessage(e));
-      } catch (BadRecordException e) {
-        sink.quarantine(line.number(), raw, e.getMessage());
-      }
+      convert(line.number(), () -> json.readTree(raw), () -> raw, sink);
+    }
+  }
+
+  private interface JsonParse {
+    JsonNode parse() throws IOException;
+  }
+
+  /** Parses one line and converts it to a record, or quarantines it with the reason. */
+  private void convert(long line, JsonParse parse, Supplier<String> raw, FileSink sink) throws IOException {
+    try {
+      sink.accept(line, raw, converter.record(parse.parse(), schema, ""));
+    } catch (JsonProcessingException e) {
+      sink.quarantine(line, raw.get(), "malformed JSON: " + jsonMessage(e));
+    } catch (BadRecordException e) {
+      sink.quarantine(line, raw.get(), e.getMessage());
     }
   }
 
