@@ -160,7 +160,7 @@ final class EndToEndBench implements Callable<Integer> {
             peakUsed.get() >> 20, poolPeaks >> 20, maxHeap >> 20, parseMs, wallMs / (double) parseMs, stageMs)));
     StringBuilder md = new StringBuilder("# End to end: one " + interval.toMinutes() + "-minute mini-batch\n\n"
         + "Command: `bench/run end-to-end --events " + events + " --type " + type + (records ? " --records" : "")
-        + "` (JVM " + (maxHeap >> 20) + " MB max heap)\n\n");
+        + "` (JVM " + (maxHeap >> 20) + " MB max heap; " + ResultsDir.jvmFlags() + ")\n\n");
     md.append(String.format(java.util.Locale.ROOT, "Batch: %,d landing lines in %d JSON-lines files (%,d late, %,d re-delivered,"
             + " %,d updates, %,d deletes, %d malformed), after a %,d-event warm-up batch.%n%n", measured.lines(),
         measured.files(), measured.late(), measured.duplicates(), measured.updates(), measured.deletes(),

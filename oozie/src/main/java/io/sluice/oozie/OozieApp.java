@@ -272,7 +272,7 @@ public final class OozieApp {
   private void javaBody(Xml action, List<String> conf, List<String> args, boolean captureOutput) {
     Xml j = action.child("java");
     j.text("main-class", MAIN_CLASS);
-    j.text("java-opts", "${javaOpts} " + JvmFlags.opens());
+    j.text("java-opts", JvmFlags.batch() + " ${javaOpts} " + JvmFlags.opens());
     for (String arg : args) {
       j.text("arg", arg);
     }

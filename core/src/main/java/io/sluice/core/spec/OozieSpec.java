@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param slaShouldEnd SLA: a batch should end this long after its nominal time; default 2 x {@code every}
  * @param backfillParallelism backfill days running side by side on YARN; default 2
  * @param launcherMemoryMb memory of each action's YARN container; default 2048
- * @param javaOpts JVM options of each action (the JDK module opens are always added); default {@code -Xmx1536m}
+ * @param javaOpts JVM options of each action (the batch GC settings come before them and the JDK module
+ *     opens after); default {@code -Xms1536m -Xmx1536m}
  */
 public record OozieSpec(
     @JsonProperty("every") Duration every,
@@ -36,6 +37,6 @@ public record OozieSpec(
     slaShouldEnd = slaShouldEnd == null ? every.multipliedBy(2) : slaShouldEnd;
     backfillParallelism = backfillParallelism == null ? 2 : backfillParallelism;
     launcherMemoryMb = launcherMemoryMb == null ? 2048 : launcherMemoryMb;
-    javaOpts = javaOpts == null ? "-Xmx1536m" : javaOpts;
+    javaOpts = javaOpts == null ? "-Xms1536m -Xmx1536m" : javaOpts;
   }
 }
