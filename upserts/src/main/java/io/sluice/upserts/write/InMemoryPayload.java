@@ -133,18 +133,43 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
    * writer puts in as Strings after Sluice built the record: 10% of the write threads' time.
    */
   private static final class Utf8Record extends GenericData.Record {
+    private static final ThreadLocal<SharedUtf8> SHARED = ThreadLocal.withInitial(SharedUtf8::new);
+
     Utf8Record(Schema schema) {
       super(schema);
     }
 
     @Override
     public void put(int i, Object v) {
-      super.put(i, v instanceof String str ? new Utf8(str) : v);
+      super.put(i, v instanceof String str ? SHARED.get().of(str) : v);
     }
 
     @Override
     public void put(String key, Object v) {
-      super.put(key, v instanceof String str ? new Utf8(str) : v);
+      super.put(key, v instanceof String str ? SHARED.get().of(str) : v);
+    }
+  }
+
+  /**
+   * The Utf8 last made on this thread for a String instance, found by identity. A write handle puts the
+   * same file name, commit time and partition String into each of its records, and pooled values
+   * (country, platform, source file) repeat one instance too, so their bytes are encoded once instead
+   * of per record. Safe to share: nothing in the write path changes a Utf8 it is given.
+   */
+  static final class SharedUtf8 {
+    private static final int SLOTS = 256;
+    private final String[] strings = new String[SLOTS];
+    private final Utf8[] utf8 = new Utf8[SLOTS];
+
+    Utf8 of(String s) {
+      int slot = System.identityHashCode(s) & (SLOTS - 1);
+      if (strings[slot] == s) {
+        return utf8[slot];
+      }
+      Utf8 u = new Utf8(s);
+      strings[slot] = s;
+      utf8[slot] = u;
+      return u;
     }
   }
 

@@ -194,6 +194,23 @@ class InMemoryPayloadTest {
     }
   }
 
+  /** Records of one thread share the Utf8 of a String instance they repeat, and never mix up values. */
+  @Test
+  void recordsShareTheBytesOfARepeatedStringInstance() throws Exception {
+    String tag = new String("shared-tag".toCharArray());
+    GenericRecord a = (GenericRecord) factory.of(event(1, tag, 1L, false), 1L).getInsertValue(SCHEMA).get();
+    GenericRecord b = (GenericRecord) factory.of(event(2, tag, 2L, false), 2L).getInsertValue(SCHEMA).get();
+    GenericRecord c = (GenericRecord) factory.of(event(3, new String(tag.toCharArray()), 3L, false), 3L)
+        .getInsertValue(SCHEMA).get();
+    assertThat(a.get("tag")).isInstanceOf(Utf8.class).isSameAs(b.get("tag")).isEqualTo(c.get("tag"));
+    assertThat(c.get("tag")).isNotSameAs(a.get("tag"));
+    InMemoryPayload.SharedUtf8 shared = new InMemoryPayload.SharedUtf8();
+    for (int i = 0; i < 2_000; i++) {
+      String s = "v" + (i % 300);
+      assertThat(shared.of(s).toString()).isEqualTo(s);
+    }
+  }
+
   @Test
   void refusesARecordOfAnotherSchema() {
     Schema other = SchemaBuilder.record("F").fields().requiredString("id").endRecord();
