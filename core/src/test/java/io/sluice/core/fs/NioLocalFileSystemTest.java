@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.core.util.HadoopConfs;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -36,6 +41,31 @@ class NioLocalFileSystemTest {
     assertThat(fs.open(f).read()).isEqualTo(1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> fs.setPermission(new Path(f.getParent(), "missing"),
         new FsPermission((short) 0644))).isInstanceOf(java.io.FileNotFoundException.class);
+
+    // Statuses carry what Hadoop's own file system reads by forking `ls -ld`, without the fork.
+    FileSystem hadoops = new org.apache.hadoop.fs.RawLocalFileSystem();
+    hadoops.initialize(dir.toUri(), new Configuration());
+    fs.setPermission(f, new FsPermission((short) 0604));
+    fs.setPermission(f.getParent(), new FsPermission((short) 0751));
+    for (Path p : new Path[] {f, f.getParent()}) {
+      FileStatus ours = fs.getFileStatus(p);
+      FileStatus theirs = hadoops.getFileStatus(p);
+      assertThat(ours.getClass()).isEqualTo(FileStatus.class);
+      assertThat(List.of(ours.getPermission(), ours.getOwner(), ours.getGroup(), ours.getLen(), ours.isDirectory(),
+          ours.getModificationTime())).isEqualTo(List.of(theirs.getPermission(), theirs.getOwner(), theirs.getGroup(),
+          theirs.getLen(), theirs.isDirectory(), theirs.getModificationTime()));
+    }
+    assertThat(fs.getFileStatus(f).getPermission()).isEqualTo(new FsPermission((short) 0604));
+    List<FileStatus> listed = new ArrayList<>();
+    for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(new Path(dir.toUri()), true); it.hasNext(); ) {
+      listed.add(it.next());
+    }
+    assertThat(listed).extracting(s -> s.getPath().getName()).containsExactly("data.bin");
+    assertThat(listed.get(0).getPermission()).isEqualTo(new FsPermission((short) 0604));
+    assertThat(fs.listStatus(f.getParent())).extracting(FileStatus::getPermission)
+        .containsExactly(new FsPermission((short) 0604));
+    assertThat(List.of(fs.listStatus(f.getParent())[0], fs.listStatus(f)[0])).extracting(Object::getClass)
+        .containsOnly(FileStatus.class);
 
     // A spec can still choose Hadoop's own.
     Configuration plain = HadoopConfs.of(Map.of("fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem",
