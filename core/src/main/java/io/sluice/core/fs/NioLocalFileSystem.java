@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -76,43 +75,13 @@ public class NioLocalFileSystem extends LocalFileSystem {
     }
   }
 
+  // Both directions go through the rwx text Hadoop and java.nio each parse (Hadoop's own for `ls -ld`).
   static FsPermission hadoop(Set<PosixFilePermission> p) {
-    return new FsPermission(
-        action(p, PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE),
-        action(p, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE),
-        action(p, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_EXECUTE));
-  }
-
-  private static FsAction action(Set<PosixFilePermission> p, PosixFilePermission r, PosixFilePermission w,
-                                 PosixFilePermission x) {
-    FsAction a = FsAction.NONE;
-    a = p.contains(r) ? a.or(FsAction.READ) : a;
-    a = p.contains(w) ? a.or(FsAction.WRITE) : a;
-    return p.contains(x) ? a.or(FsAction.EXECUTE) : a;
+    return FsPermission.valueOf("-" + PosixFilePermissions.toString(p));
   }
 
   static Set<PosixFilePermission> posix(FsPermission p) {
-    Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-    add(s, p.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_EXECUTE);
-    add(s, p.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.GROUP_EXECUTE);
-    add(s, p.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_EXECUTE);
-    return s;
-  }
-
-  private static void add(Set<PosixFilePermission> s, FsAction a, PosixFilePermission r, PosixFilePermission w,
-                          PosixFilePermission x) {
-    if (a.implies(FsAction.READ)) {
-      s.add(r);
-    }
-    if (a.implies(FsAction.WRITE)) {
-      s.add(w);
-    }
-    if (a.implies(FsAction.EXECUTE)) {
-      s.add(x);
-    }
+    return PosixFilePermissions.fromString(p.getUserAction().SYMBOL + p.getGroupAction().SYMBOL
+        + p.getOtherAction().SYMBOL);
   }
 }

@@ -67,6 +67,12 @@ class NioLocalFileSystemTest {
     assertThat(List.of(fs.listStatus(f.getParent())[0], fs.listStatus(f)[0])).extracting(Object::getClass)
         .containsOnly(FileStatus.class);
 
+    // Every mode converts to java.nio and back unchanged (the sticky bit is not a POSIX file permission).
+    for (short mode = 0; mode <= 0777; mode++) {
+      FsPermission p = new FsPermission(mode);
+      assertThat(NioLocalFileSystem.hadoop(NioLocalFileSystem.posix(p))).as("mode %o", mode).isEqualTo(p);
+    }
+
     // A spec can still choose Hadoop's own.
     Configuration plain = HadoopConfs.of(Map.of("fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem",
         "fs.file.impl.disable.cache", "true"));
