@@ -18,16 +18,22 @@ import org.apache.hudi.common.util.collection.Pair;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
+import org.apache.hudi.table.action.commit.BucketType;
 import org.apache.hudi.table.action.commit.InsertBucket;
 import org.apache.hudi.table.action.commit.InsertBucketCumulativeWeightPair;
 import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
 
 /**
- * Hudi's upsert partitioner with the same buckets and the same bucket for every record, found
- * without Hudi's per-record cost for new keys: {@code getPartition} creates a {@code MessageDigest}
- * for each one to spread a partition's inserts over its insert buckets by MD5 of the key. This one
- * reuses a digest per thread, and skips hashing in partitions with a single insert bucket (every
- * old day that late events reach, and usually today too), where any hash picks that bucket.
+ * Hudi's upsert partitioner with the same buckets, updates routed as Hudi routes them, and a
+ * partition's new keys spread evenly over its new file groups. Hudi fills every new file group but
+ * the last to its size limit (122,880 records of an estimated 1 KB each), so 198K new events became
+ * files of 123K and 75K records, and the write threads waited on the larger; here each gets 99K.
+ * Inserts into existing small files keep Hudi's share, which is the room left in them.
+ *
+ * <p>It also avoids Hudi's per-record cost for new keys: Hudi's {@code getPartition} creates a
+ * {@code MessageDigest} for each one to hash the key. This one reuses a digest per thread, and
+ * skips hashing in partitions with a single insert bucket (every old day that late events reach),
+ * where any hash picks that bucket.
  */
 final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
   private static final VarHandle BUCKET_NUMBER = bucketNumberHandle();
@@ -42,7 +48,7 @@ final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
   private final WorkloadProfile profile;
   private final Map<String, Targets> targets = new ConcurrentHashMap<>();
 
-  /** A partition's insert buckets, their cumulative weights and its insert count, as Hudi weighs them. */
+  /** A partition's insert buckets, their cumulative weights and its insert count. */
   private record Targets(int[] buckets, double[] cumulative, long inserts) {
   }
 
@@ -87,12 +93,29 @@ final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
     if (pairs == null || pairs.isEmpty()) {
       return null;
     }
-    int[] buckets = new int[pairs.size()];
-    double[] cumulative = new double[pairs.size()];
-    for (int i = 0; i < buckets.length; i++) {
+    int n = pairs.size();
+    int[] buckets = new int[n];
+    double[] weights = new double[n];
+    double newFileWeight = 0;
+    int newFiles = 0;
+    double previous = 0;
+    for (int i = 0; i < n; i++) {
       buckets[i] = (int) BUCKET_NUMBER.get(pairs.get(i).getKey());
-      cumulative[i] = pairs.get(i).getRight();
+      weights[i] = pairs.get(i).getRight() - previous;
+      previous = pairs.get(i).getRight();
+      if (getBucketInfo(buckets[i]).getBucketType() == BucketType.INSERT) {
+        newFileWeight += weights[i];
+        newFiles++;
+      }
     }
+    double[] cumulative = new double[n];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += getBucketInfo(buckets[i]).getBucketType() == BucketType.INSERT ? newFileWeight / newFiles : weights[i];
+      cumulative[i] = sum;
+    }
+    // Hudi's own total, so a key hashing past the last bucket falls back exactly as it does in Hudi.
+    cumulative[n - 1] = previous;
     return new Targets(buckets, cumulative, Math.max(1, profile.getWorkloadStat(partitionPath).getNumInserts()));
   }
 
