@@ -17,6 +17,7 @@ import io.sluice.upserts.SnapshotReader;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -66,10 +67,10 @@ public final class MetricWindowRecompute {
   private final String eventTime;
   private ChangeSetCache changeCache = ChangeSetCache.none();
 
-  /** A metric with its parsed measures and filter. */
-  private record Compiled(MetricSpec spec, List<Measure> measures, EventFilter filter) {
-    boolean accepts(Map<String, Object> e) {
-      return filter == null || filter.test(e);
+  /** A metric with its parsed measures and filter; metrics with the same filter text share its slot. */
+  private record Compiled(MetricSpec spec, List<Measure> measures, EventFilter filter, int filterSlot) {
+    boolean accepts(Map<String, Object> e, Verdicts verdicts) {
+      return filter == null || verdicts.test(this, e);
     }
 
     boolean decomposable() {
@@ -92,8 +93,10 @@ public final class MetricWindowRecompute {
     this.eventsSchema = EventSchemas.tableSchema(EventSchemas.userSchema(spec), spec.table());
     this.metrics = new MetricsTable(spec, conf);
     this.eventTime = spec.table().eventTimeField();
+    Map<String, Integer> filterSlots = new HashMap<>();
     for (MetricSpec m : spec.metrics().definitions()) {
-      compiled.add(new Compiled(m, m.parsedMeasures(), m.filter() == null ? null : EventFilter.compile(m.filter())));
+      int slot = m.filter() == null ? -1 : filterSlots.computeIfAbsent(m.filter(), f -> filterSlots.size());
+      compiled.add(new Compiled(m, m.parsedMeasures(), m.filter() == null ? null : EventFilter.compile(m.filter()), slot));
     }
   }
 
@@ -142,19 +145,21 @@ public final class MetricWindowRecompute {
     // From the beginning every window with data is touched, so the run completes every metric.
     Plan plan = new Plan(consumed, consumed == null ? null : completeDefinitions());
     long maxEvent = prevMax;
+    Verdicts verdicts = new Verdicts(compiled.size());
     for (Change c : cs.changes()) {
       for (GenericRecord img : new GenericRecord[] {c.before(), c.after()}) {
         if (img == null) {
           continue;
         }
         Map<String, Object> e = asMap(img);
+        verdicts.next();
         long ts = eventMillis(img);
         if (img == c.after()) {
           maxEvent = Math.max(maxEvent, ts);
         }
         for (int i = 0; i < compiled.size(); i++) {
           Compiled m = compiled.get(i);
-          if (m.accepts(e)) {
+          if (m.accepts(e, verdicts)) {
             long w = m.spec().grain().windowStart(ts);
             if (plan.byDelta(i)) {
               plan.delta(i, w, dimsKey(m.spec().dimensions(), e), e, img == c.after());
@@ -276,7 +281,8 @@ public final class MetricWindowRecompute {
 
     void delta(int metric, long window, String dims, Map<String, Object> event, boolean added) {
       DeltaGroup g = deltas.computeIfAbsent(rowKey(compiled.get(metric).spec(), window, dims),
-          k -> new DeltaGroup(metric, window, group(compiled.get(metric), window, dims, event)));
+          k -> new DeltaGroup(metric, window, group(compiled.get(metric), window, dims,
+              dimValues(compiled.get(metric).spec().dimensions(), event))));
       (added ? g.added : g.removed).add(event);
     }
 
@@ -314,16 +320,17 @@ public final class MetricWindowRecompute {
   }
 
   /** The identifying columns of a group's row: metric, grain, window bounds, dims and dimension values. */
-  private static Map<String, Object> group(Compiled m, long w, String dims, Map<String, Object> e) {
+  private static Map<String, Object> group(Compiled m, long w, String dims, List<Object> values) {
     Map<String, Object> g = new LinkedHashMap<>();
     g.put("metric", m.spec().name());
     g.put("grain", m.spec().grain().label());
     g.put("window_start", w);
     g.put("window_end", w + m.spec().grain().size().toMillis());
     g.put("dims", dims);
-    for (String d : m.spec().dimensions()) {
-      Object v = e.get(d);
-      g.put(d, v == null ? null : v.toString());
+    List<String> names = m.spec().dimensions();
+    for (int i = 0; i < names.size(); i++) {
+      Object v = values.get(i);
+      g.put(names.get(i), v == null ? null : v.toString());
     }
     return g;
   }
@@ -401,24 +408,23 @@ public final class MetricWindowRecompute {
     long[] maxEvent = {maxEventIn};
     // Records are aggregated on the folding threads, one set of groups each; the sets merge here.
     SnapshotReader.ReadStats read = partitions.isEmpty() || readAsOf == null ? new SnapshotReader.ReadStats(0, 0, 0)
-        : eventsReader.fold(partitions, readAsOf, fieldsRead(), SliceGroups::new, (p, rec) -> {
+        : eventsReader.fold(partitions, readAsOf, fieldsRead(), () -> new SliceGroups(compiled.size()), (p, rec) -> {
           Map<String, Object> e = asMap(rec);
           long ts = eventMillis(rec);
           p.maxEvent = Math.max(p.maxEvent, ts);
+          p.verdicts.next();
           for (int i = 0; i < compiled.size(); i++) {
             Compiled m = compiled.get(i);
             long w = m.spec().grain().windowStart(ts);
-            if (!plan.recomputed(i, w) || !m.accepts(e)) {
+            if (!p.recomputed(plan, i, w) || !m.accepts(e, p.verdicts)) {
               continue;
             }
-            String dims = dimsKey(m.spec().dimensions(), e);
-            String key = rowKey(m.spec(), w, dims);
-            p.windows.add(m.spec().name() + "@" + w);
+            // a typed key per record; the text keys of the metrics table are built once per group below
+            GroupKey key = new GroupKey(i, w, dimArray(m.spec().dimensions(), e));
             WindowAggregate a = p.aggs.get(key);
             if (a == null) {
               a = new WindowAggregate(m.measures());
               p.aggs.put(key, a);
-              p.groups.put(key, group(m, w, dims, e));
             }
             a.add(e);
           }
@@ -426,11 +432,15 @@ public final class MetricWindowRecompute {
           if (full) {
             maxEvent[0] = Math.max(maxEvent[0], p.maxEvent);
           }
-          windows.addAll(p.windows);
-          p.aggs.forEach((key, a) -> {
+          p.aggs.forEach((k, a) -> {
+            Compiled m = compiled.get(k.metric);
+            List<Object> values = Arrays.asList(k.dims);
+            String dims = dimsKey(m.spec().dimensions(), values);
+            String key = rowKey(m.spec(), k.window, dims);
+            windows.add(m.spec().name() + "@" + k.window);
             WindowAggregate into = aggs.putIfAbsent(key, a);
             if (into == null) {
-              groups.put(key, p.groups.get(key));
+              groups.put(key, group(m, k.window, dims, values));
             } else {
               into.merge(a);
             }
@@ -599,13 +609,31 @@ public final class MetricWindowRecompute {
 
   /** Stable text key of a group's dimension values: {@code country=DE,platform=ios}, with , = \ escaped. */
   static String dimsKey(List<String> dims, Map<String, Object> e) {
+    return dimsKey(dims, dimValues(dims, e));
+  }
+
+  /** The same key from the dimensions' values, in the order of {@code dims}. */
+  static String dimsKey(List<String> dims, List<Object> values) {
     StringBuilder sb = new StringBuilder();
-    for (String d : dims) {
+    for (int i = 0; i < dims.size(); i++) {
       if (sb.length() > 0) sb.append(',');
-      Object v = e.get(d);
-      sb.append(d).append('=').append(v == null ? "\\N" : v.toString().replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\="));
+      Object v = values.get(i);
+      sb.append(dims.get(i)).append('=').append(v == null ? "\\N" : v.toString().replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\="));
     }
     return sb.toString();
+  }
+
+  /** The record's values of {@code dims}, nulls included. */
+  private static List<Object> dimValues(List<String> dims, Map<String, Object> e) {
+    return Arrays.asList(dimArray(dims, e));
+  }
+
+  private static Object[] dimArray(List<String> dims, Map<String, Object> e) {
+    Object[] values = new Object[dims.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = e.get(dims.get(i));
+    }
+    return values;
   }
 
   private static String dayOf(String partitionPath) {
@@ -631,11 +659,79 @@ public final class MetricWindowRecompute {
   }
 
   /** The groups, windows and newest event time of the records one folding thread saw. */
+  /** Each filter's verdict on the current record: metrics that share a filter evaluate it once per record. */
+  private static final class Verdicts {
+    private static final byte UNKNOWN = 0, PASS = 1, FAIL = 2;
+    private final byte[] verdicts;
+
+    Verdicts(int slots) {
+      verdicts = new byte[slots];
+    }
+
+    /** Forgets the verdicts: the next record begins. */
+    void next() {
+      Arrays.fill(verdicts, UNKNOWN);
+    }
+
+    boolean test(Compiled m, Map<String, Object> e) {
+      byte v = verdicts[m.filterSlot()];
+      if (v == UNKNOWN) {
+        v = m.filter().test(e) ? PASS : FAIL;
+        verdicts[m.filterSlot()] = v;
+      }
+      return v == PASS;
+    }
+  }
+
+  /** A group while a folding thread aggregates: metric index, window start and dimension values. */
+  private static final class GroupKey {
+    final int metric;
+    final long window;
+    final Object[] dims;
+    private final int hash;
+
+    GroupKey(int metric, long window, Object[] dims) {
+      this.metric = metric;
+      this.window = window;
+      this.dims = dims;
+      this.hash = (31 * metric + Long.hashCode(window)) * 31 + Arrays.hashCode(dims);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof GroupKey k && k.metric == metric && k.window == window && Arrays.equals(k.dims, dims);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
   private static final class SliceGroups {
-    final Map<String, WindowAggregate> aggs = new HashMap<>();
-    final Map<String, Map<String, Object>> groups = new HashMap<>();
-    final Set<String> windows = new HashSet<>();
+    final Map<GroupKey, WindowAggregate> aggs = new HashMap<>();
+    final Verdicts verdicts;
     long maxEvent = Long.MIN_VALUE;
+    // Records come roughly in time order: remember each metric's last window and whether it is recomputed.
+    private final long[] lastWindow;
+    private final boolean[] lastRecomputed;
+    private final boolean[] seen;
+
+    SliceGroups(int metrics) {
+      verdicts = new Verdicts(metrics);
+      lastWindow = new long[metrics];
+      lastRecomputed = new boolean[metrics];
+      seen = new boolean[metrics];
+    }
+
+    boolean recomputed(Plan plan, int metric, long window) {
+      if (!seen[metric] || lastWindow[metric] != window) {
+        seen[metric] = true;
+        lastWindow[metric] = window;
+        lastRecomputed[metric] = plan.recomputed(metric, window);
+      }
+      return lastRecomputed[metric];
+    }
   }
 
   static Map<String, Object> asMap(GenericRecord r) {

@@ -32,7 +32,10 @@ final class WindowAggregate {
 
   private final List<Measure> measures;
   private long count;
-  private final BigDecimal[] sum;
+  /** Exact sums; the numeric measures of one field share one, which only {@code owner} updates. */
+  private final ExactSum[] sum;
+  /** Whether the measure updates its sum: every non-numeric one (it never adds), and the first numeric one of a field. */
+  private final boolean[] owner;
   private final double[] min;
   private final double[] max;
   private final long[] present;
@@ -46,7 +49,8 @@ final class WindowAggregate {
   WindowAggregate(List<Measure> measures) {
     this.measures = measures;
     int n = measures.size();
-    sum = new BigDecimal[n];
+    sum = new ExactSum[n];
+    owner = new boolean[n];
     min = new double[n];
     max = new double[n];
     present = new long[n];
@@ -56,12 +60,23 @@ final class WindowAggregate {
       String field = measures.get(i).field();
       extremes[i] = field != null && measures.stream().anyMatch(m -> field.equals(m.field())
           && (m.kind() == Measure.Kind.MIN || m.kind() == Measure.Kind.MAX));
-      sum[i] = BigDecimal.ZERO;
+      Measure.Kind kind = measures.get(i).kind();
+      int first = kind.numeric ? firstNumeric(measures, field) : i;
+      owner[i] = first == i;
+      sum[i] = owner[i] ? new ExactSum() : sum[first];
       min[i] = Double.POSITIVE_INFINITY;
       max[i] = Double.NEGATIVE_INFINITY;
       distinct.add(measures.get(i).kind() == Measure.Kind.COUNT_DISTINCT ? new HashSet<>() : null);
       values.add(measures.get(i).kind() == Measure.Kind.PERCENTILE ? new ArrayList<>() : null);
       buckets.add(measures.get(i).kind() == Measure.Kind.APPROX_PERCENTILE ? new QuantileBuckets() : null);
+    }
+  }
+
+  private static int firstNumeric(List<Measure> measures, String field) {
+    for (int j = 0; ; j++) {
+      if (measures.get(j).kind().numeric && field.equals(measures.get(j).field())) {
+        return j;
+      }
     }
   }
 
@@ -108,7 +123,11 @@ final class WindowAggregate {
       }
       a.present[i] = Long.parseLong(f.get("n"));
       a.nulls[i] = a.count - a.present[i];
-      a.sum[i] = new BigDecimal(f.get("sum"));
+      ExactSum s = ExactSum.of(new BigDecimal(f.get("sum")));
+      if (s == null) {
+        return null;
+      }
+      a.sum[i].set(s);
       if (a.present[i] > 0 && a.extremes[i]) {
         a.min[i] = Double.parseDouble(f.get("min"));
         a.max[i] = Double.parseDouble(f.get("max"));
@@ -142,7 +161,9 @@ final class WindowAggregate {
       }
       if (m.kind().numeric) {
         double d = ((Number) v).doubleValue();
-        sum[i] = sum[i].add(new BigDecimal(d));
+        if (owner[i]) {
+          sum[i].add(d);
+        }
         min[i] = Math.min(min[i], d);
         max[i] = Math.max(max[i], d);
         if (values.get(i) != null) {
@@ -165,7 +186,9 @@ final class WindowAggregate {
     for (int i = 0; i < measures.size(); i++) {
       present[i] += other.present[i];
       nulls[i] += other.nulls[i];
-      sum[i] = sum[i].add(other.sum[i]);
+      if (owner[i]) {
+        sum[i].add(other.sum[i]);
+      }
       min[i] = Math.min(min[i], other.min[i]);
       max[i] = Math.max(max[i], other.max[i]);
       Set<Object> mine = distinct.get(i);
@@ -210,7 +233,9 @@ final class WindowAggregate {
       present[i]--;
       if (m.kind().numeric) {
         double d = ((Number) v).doubleValue();
-        sum[i] = sum[i].subtract(new BigDecimal(d));
+        if (owner[i]) {
+          sum[i].subtract(d);
+        }
         if (buckets.get(i) != null) {
           buckets.get(i).remove(d);
         }
@@ -270,7 +295,7 @@ final class WindowAggregate {
       }
       Map<String, String> f = new TreeMap<>();
       f.put("n", Long.toString(present[i]));
-      f.put("sum", sum[i].signum() == 0 ? "0" : sum[i].stripTrailingZeros().toPlainString());
+      f.put("sum", sum[i].signum() == 0 ? "0" : sum[i].toBigDecimal().stripTrailingZeros().toPlainString());
       if (present[i] > 0 && extremes[i]) {
         f.put("min", Double.toString(min[i]));
         f.put("max", Double.toString(max[i]));

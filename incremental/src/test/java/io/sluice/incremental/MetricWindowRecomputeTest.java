@@ -218,6 +218,88 @@ class MetricWindowRecomputeTest {
     assertThat(undo.rowsWritten()).isEqualTo(1);
   }
 
+  @Test
+  void metricsSharingAFilterEachCountExactlyTheRecordsItAccepts() throws Exception {
+    // two metrics evaluate one filter once per record; a third has another filter, a fourth none
+    String metrics = """
+        metrics:
+          allowed-lateness: 2h
+          definitions:
+            - name: orders
+              grain: 1h
+              dimensions: [country]
+              filter: "kind == 'order'"
+              measures: [count]
+            - name: order_amounts
+              grain: 1h
+              dimensions: [country]
+              filter: "kind == 'order'"
+              measures: [sum(amount), avg(amount), max(amount)]
+            - name: views
+              grain: 1h
+              dimensions: [country]
+              filter: "kind == 'view'"
+              measures: [count]
+            - name: all_events
+              grain: 1h
+              dimensions: [country]
+              measures: [count, sum(amount)]
+        """;
+    PipelineSpec spec = spec("filters", "cow", metrics);
+    Configuration conf = new Configuration();
+    Path landing = Path.of(java.net.URI.create(spec.source().landingDir()));
+    Random rnd = new Random(21);
+    StringBuilder sb = new StringBuilder();
+    Map<String, long[]> counts = new TreeMap<>();          // country@hour -> orders, views, all
+    Map<String, java.math.BigDecimal> orderSums = new TreeMap<>();
+    for (int i = 0; i < 600; i++) {
+      String country = COUNTRIES[rnd.nextInt(3)];
+      String kind = rnd.nextInt(3) == 0 ? "order" : "view";
+      double amount = Math.round(rnd.nextDouble() * 100_000) / 100.0;
+      long ts = T0 + rnd.nextInt(6) * HOUR + rnd.nextInt(3_600_000);
+      sb.append(event(i, i % 11, country, kind, amount, ts, 1, false));
+      String key = country + "@" + (ts - ts % HOUR);
+      long[] c = counts.computeIfAbsent(key, k -> new long[3]);
+      c[kind.equals("order") ? 0 : 1]++;
+      c[2]++;
+      if (kind.equals("order")) {
+        orderSums.merge(key, new java.math.BigDecimal(amount), java.math.BigDecimal::add);
+      }
+    }
+    Files.writeString(landing.resolve("events.jsonl"), sb.toString());
+    new MiniBatch(spec, conf).runOnce();
+    MetricWindowRecompute m = new MetricWindowRecompute(spec, conf);
+    m.full(null, null);
+
+    Map<String, Map<String, Long>> seen = new TreeMap<>();
+    for (GenericRecord r : new SnapshotReader(m.metricsTable().table(), m.metricsTable().schema()).read(null)) {
+      String key = r.get("country") + "@" + r.get("window_start");
+      String metric = r.get("metric").toString();
+      if (metric.equals("order_amounts")) {
+        assertThat((Double) r.get("sum_amount")).as(key).isEqualTo(orderSums.get(key).doubleValue());
+        seen.computeIfAbsent(metric, k -> new TreeMap<>()).put(key, 1L);
+      } else {
+        seen.computeIfAbsent(metric, k -> new TreeMap<>()).put(key, (Long) r.get("count"));
+      }
+    }
+    Map<String, Long> orders = new TreeMap<>();
+    Map<String, Long> views = new TreeMap<>();
+    Map<String, Long> all = new TreeMap<>();
+    counts.forEach((k, c) -> {
+      if (c[0] > 0) {
+        orders.put(k, c[0]);
+      }
+      if (c[1] > 0) {
+        views.put(k, c[1]);
+      }
+      all.put(k, c[2]);
+    });
+    assertThat(seen.get("orders")).isEqualTo(orders);
+    assertThat(seen.get("order_amounts").keySet()).isEqualTo(orders.keySet());
+    assertThat(seen.get("views")).isEqualTo(views);
+    assertThat(seen.get("all_events")).isEqualTo(all);
+  }
+
   static final String DECOMPOSABLE = """
       metrics:
         allowed-lateness: 2h

@@ -1,0 +1,176 @@
+package io.sluice.incremental;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/**
+ * The exact sum of doubles, so it does not depend on the order they arrive in and the incremental
+ * and full recomputes agree to the last bit. Every double is an integer times a power of two, so
+ * the sum is kept as one too: a {@code long} while it fits, a {@link BigInteger} after, aligned by
+ * shifts. {@code new BigDecimal(double)} gives the same exact value but expands each double into up
+ * to ~750 decimal digits and aligns scales by powers of ten; that was a third of a metrics recompute.
+ * Mutable and not thread-safe, like the aggregate that holds it.
+ */
+final class ExactSum {
+  private static final BigInteger FIVE = BigInteger.valueOf(5);
+
+  /** The value is {@code small * 2^scale} while {@code big} is null, then {@code big * 2^scale}. */
+  private long small;
+  private BigInteger big;
+  private int scale;
+
+  /** Adds {@code d}; like {@code new BigDecimal(d)}, throws {@link NumberFormatException} for NaN or infinity. */
+  void add(double d) {
+    addDouble(d, false);
+  }
+
+  /** Subtracts {@code d}; throws {@link NumberFormatException} for NaN or infinity. */
+  void subtract(double d) {
+    addDouble(d, true);
+  }
+
+  /** Adds the value of {@code other}, which is left as it was. */
+  void add(ExactSum other) {
+    if (other.signum() == 0) {
+      return;
+    }
+    if (other.big == null && within(other.small, 53)) {
+      addTerm(other.small, other.scale);
+    } else {
+      addBig(other.unscaled(), other.scale);
+    }
+  }
+
+  /** Makes this sum equal to {@code other}. */
+  void set(ExactSum other) {
+    small = other.small;
+    big = other.big;
+    scale = other.scale;
+  }
+
+  int signum() {
+    return big != null ? big.signum() : Long.signum(small);
+  }
+
+  /** The exact value as a decimal, whose expansion always terminates. */
+  BigDecimal toBigDecimal() {
+    BigInteger u = unscaled();
+    if (u.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    int zeros = u.getLowestSetBit();
+    u = u.shiftRight(zeros);
+    int s = scale + zeros;
+    // u * 2^-k = u * 5^k / 10^k
+    return s >= 0 ? new BigDecimal(u.shiftLeft(s)) : new BigDecimal(u.multiply(FIVE.pow(-s)), -s);
+  }
+
+  /** The double nearest the exact value. */
+  double doubleValue() {
+    return big == null && small == 0 ? 0.0 : toBigDecimal().doubleValue();
+  }
+
+  /**
+   * The sum whose value is {@code value}, or null when that is not a finite binary fraction (no sum
+   * of doubles has such a value, so the text did not come from {@link #toBigDecimal}).
+   */
+  static ExactSum of(BigDecimal value) {
+    ExactSum s = new ExactSum();
+    if (value.signum() == 0) {
+      return s;
+    }
+    BigDecimal v = value.stripTrailingZeros();
+    int k = v.scale();
+    if (k <= 0) {
+      s.big = v.unscaledValue().multiply(BigInteger.TEN.pow(-k));
+      return s;
+    }
+    BigInteger[] qr = v.unscaledValue().divideAndRemainder(FIVE.pow(k));
+    if (qr[1].signum() != 0) {
+      return null;
+    }
+    s.big = qr[0];
+    s.scale = -k;
+    return s;
+  }
+
+  private BigInteger unscaled() {
+    return big != null ? big : BigInteger.valueOf(small);
+  }
+
+  private void addDouble(double d, boolean negate) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      throw new NumberFormatException("Infinite or NaN");
+    }
+    if (d == 0) {
+      return;
+    }
+    long bits = Double.doubleToRawLongBits(d);
+    int biased = (int) ((bits >>> 52) & 0x7ff);
+    long m = bits & 0xf_ffff_ffff_ffffL;
+    int e;
+    if (biased == 0) {
+      e = -1074;
+    } else {
+      m |= 1L << 52;
+      e = biased - 1075;
+    }
+    int zeros = Long.numberOfTrailingZeros(m);
+    m >>= zeros;
+    e += zeros;
+    addTerm((bits < 0) != negate ? -m : m, e);
+  }
+
+  /** Adds {@code m * 2^e}, {@code m} non-zero and below 2^53 in magnitude. */
+  private void addTerm(long m, int e) {
+    if (big == null) {
+      if (small == 0) {
+        small = m;
+        scale = e;
+        return;
+      }
+      if (e >= scale) {
+        int shift = e - scale;
+        if (shift < 63 && within(m, 62 - shift) && addSmall(m << shift)) {
+          return;
+        }
+      } else {
+        int shift = scale - e;
+        if (shift < 63 && within(small, 62 - shift)) {
+          // both terms below 2^62 in magnitude: the sum cannot overflow
+          small = (small << shift) + m;
+          scale = e;
+          return;
+        }
+      }
+    }
+    addBig(BigInteger.valueOf(m), e);
+  }
+
+  /** True when {@code |v| < 2^bits}. */
+  private static boolean within(long v, int bits) {
+    return v > -(1L << bits) && v < 1L << bits;
+  }
+
+  private boolean addSmall(long v) {
+    long r = small + v;
+    if (((small ^ r) & (v ^ r)) < 0) {
+      return false;
+    }
+    small = r;
+    return true;
+  }
+
+  private void addBig(BigInteger m, int e) {
+    BigInteger u = unscaled();
+    if (u.signum() == 0) {
+      big = m;
+      scale = e;
+    } else if (e >= scale) {
+      big = u.add(m.shiftLeft(e - scale));
+    } else {
+      big = u.shiftLeft(scale - e).add(m);
+      scale = e;
+    }
+  }
+}
