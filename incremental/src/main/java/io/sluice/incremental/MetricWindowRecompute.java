@@ -162,7 +162,7 @@ public final class MetricWindowRecompute {
           if (m.accepts(e, verdicts)) {
             long w = m.spec().grain().windowStart(ts);
             if (plan.byDelta(i)) {
-              plan.delta(i, w, dimsKey(m.spec().dimensions(), e), e, img == c.after());
+              plan.delta(i, w, e, img == c.after());
             } else {
               plan.recompute(i, w);
             }
@@ -234,7 +234,9 @@ public final class MetricWindowRecompute {
     private final Map<String, String> complete;
     private final Map<Integer, Set<Long>> windows = new HashMap<>();
     private Set<String> days;   // full recompute: every window of these dates
-    private final Map<String, DeltaGroup> deltas = new LinkedHashMap<>();
+    // keyed by typed group while changes are planned, by metrics-table row key once they all are
+    private final Map<GroupKey, DeltaGroup> deltaGroups = new LinkedHashMap<>();
+    private Map<String, DeltaGroup> deltas;
     private final Map<Integer, Set<Long>> flips = new HashMap<>();
 
     /** Per metric: kept by delta this run. Asked for every change, so decided once. */
@@ -279,11 +281,27 @@ public final class MetricWindowRecompute {
           : windows.getOrDefault(metric, Set.of()).contains(window);
     }
 
-    void delta(int metric, long window, String dims, Map<String, Object> event, boolean added) {
-      DeltaGroup g = deltas.computeIfAbsent(rowKey(compiled.get(metric).spec(), window, dims),
-          k -> new DeltaGroup(metric, window, group(compiled.get(metric), window, dims,
-              dimValues(compiled.get(metric).spec().dimensions(), event))));
+    void delta(int metric, long window, Map<String, Object> event, boolean added) {
+      if (deltas != null) {
+        throw new IllegalStateException("delta groups were already keyed by row");
+      }
+      Compiled m = compiled.get(metric);
+      DeltaGroup g = deltaGroups.computeIfAbsent(new GroupKey(metric, window, dimArray(m.spec().dimensions(), event)),
+          k -> {
+            List<Object> values = Arrays.asList(k.dims);
+            String dims = dimsKey(m.spec().dimensions(), values);
+            return new DeltaGroup(metric, window, rowKey(m.spec(), window, dims), group(m, window, dims, values));
+          });
       (added ? g.added : g.removed).add(event);
+    }
+
+    /** The delta groups by metrics-table row key; ends the planning of deltas. */
+    Map<String, DeltaGroup> deltas() {
+      if (deltas == null) {
+        deltas = new LinkedHashMap<>();
+        deltaGroups.values().forEach(g -> deltas.put(g.rowKey(), g));
+      }
+      return deltas;
     }
 
     void flip(int metric, long window) {
@@ -299,7 +317,7 @@ public final class MetricWindowRecompute {
       Set<String> out = new TreeSet<>(days == null ? Set.of() : days);
       windows.values().forEach(ws -> ws.forEach(w -> out.add(EventSchemas.day(w))));
       flips.values().forEach(ws -> ws.forEach(w -> out.add(EventSchemas.day(w))));
-      deltas.values().forEach(g -> out.add(EventSchemas.day(g.window)));
+      deltaGroups.values().forEach(g -> out.add(EventSchemas.day(g.window)));
       return out;
     }
 
@@ -312,10 +330,10 @@ public final class MetricWindowRecompute {
   }
 
   /** A group kept by delta: its row's identity and the records that entered and left it. */
-  private record DeltaGroup(int metric, long window, Map<String, Object> group, List<Map<String, Object>> added,
-      List<Map<String, Object>> removed) {
-    DeltaGroup(int metric, long window, Map<String, Object> group) {
-      this(metric, window, group, new ArrayList<>(), new ArrayList<>());
+  private record DeltaGroup(int metric, long window, String rowKey, Map<String, Object> group,
+      List<Map<String, Object>> added, List<Map<String, Object>> removed) {
+    DeltaGroup(int metric, long window, String rowKey, Map<String, Object> group) {
+      this(metric, window, rowKey, group, new ArrayList<>(), new ArrayList<>());
     }
   }
 
@@ -355,7 +373,7 @@ public final class MetricWindowRecompute {
     Map<String, WindowAggregate> aggs = new HashMap<>();
     Set<String> windows = new HashSet<>();
     Set<String> deltaWindows = new HashSet<>();
-    for (Map.Entry<String, DeltaGroup> d : plan.deltas.entrySet()) {
+    for (Map.Entry<String, DeltaGroup> d : plan.deltas().entrySet()) {
       DeltaGroup g = d.getValue();
       Compiled m = compiled.get(g.metric());
       GenericRecord old = rowsByKey.get(d.getKey());
@@ -375,7 +393,7 @@ public final class MetricWindowRecompute {
     for (Map.Entry<String, GenericRecord> r : rowsByKey.entrySet()) {
       int i = indexOf(r.getValue().get("metric").toString());
       long w = (Long) r.getValue().get("window_start");
-      if (plan.flipped(i, w) && !aggs.containsKey(r.getKey()) && !plan.deltas.containsKey(r.getKey())) {
+      if (plan.flipped(i, w) && !aggs.containsKey(r.getKey()) && !plan.deltas().containsKey(r.getKey())) {
         WindowAggregate a = resume(compiled.get(i), r.getValue(), null);
         if (a == null) {
           plan.recompute(i, w);
@@ -607,12 +625,10 @@ public final class MetricWindowRecompute {
     return m.name() + '\u0001' + m.grain().label() + '\u0001' + window + '\u0001' + dims;
   }
 
-  /** Stable text key of a group's dimension values: {@code country=DE,platform=ios}, with , = \ escaped. */
-  static String dimsKey(List<String> dims, Map<String, Object> e) {
-    return dimsKey(dims, dimValues(dims, e));
-  }
-
-  /** The same key from the dimensions' values, in the order of {@code dims}. */
+  /**
+   * Stable text key of a group's dimension values, given in the order of {@code dims}:
+   * {@code country=DE,platform=ios}, with , = \ escaped.
+   */
   static String dimsKey(List<String> dims, List<Object> values) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < dims.size(); i++) {
@@ -624,10 +640,6 @@ public final class MetricWindowRecompute {
   }
 
   /** The record's values of {@code dims}, nulls included. */
-  private static List<Object> dimValues(List<String> dims, Map<String, Object> e) {
-    return Arrays.asList(dimArray(dims, e));
-  }
-
   private static Object[] dimArray(List<String> dims, Map<String, Object> e) {
     Object[] values = new Object[dims.size()];
     for (int i = 0; i < values.length; i++) {
