@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -90,6 +93,11 @@ final class LateDataBench implements Callable<Integer> {
       "mor-hudi-bloom", new Variant("late_mor_bloom", "mor",
           "hudi:\n  hoodie.index.bloom.num_entries: \"60000\"\n  hoodie.index.bloom.fpp: \"0.000000001\"\n"),
       "mor-no-clustering", new Variant("late_mor_nocl", "mor", "hudi:\n  hoodie.clustering.inline: \"false\"\n"));
+
+  @Option(names = "--rewrite-threads", defaultValue = "1",
+      description = "Partitions the Hive rewrite reads, merges and writes at once; Sluice's upsert writes on "
+          + "every core (default ${DEFAULT-VALUE}: one partition after another, as the figures in the README)")
+  int rewriteThreads;
 
   @Option(names = "--cold", description = "Measure in a cold JVM; by default every approach, the Hive rewrite too, "
       + "first runs one small load and late batch on scratch tables so the measured batch is not the one that "
@@ -187,7 +195,7 @@ final class LateDataBench implements Callable<Integer> {
       System.gc();
       long s = System.nanoTime();
       Map<String, List<GenericRecord>> touched = byDt(batchList.get(b));
-      long bytes = rewrite(conf, hive, schema, touched);
+      long bytes = rewrite(conf, hive, schema, touched, rewriteThreads);
       long ms = (System.nanoTime() - s) / 1_000_000;
       if (b == 0) {
         hiveMillis = ms;
@@ -199,13 +207,14 @@ final class LateDataBench implements Callable<Integer> {
       hiveTotalBytes += bytes;
       progress("hive batch", b + 1, batches);
     }
-    out.add(new Outcome("hive partition rewrite", hiveMillis, hiveBytes, hiveTouched));
+    out.add(new Outcome(hiveName(), hiveMillis, hiveBytes, hiveTouched));
     fs.close();
 
     Outcome base = out.get(out.size() - 1);
     List<String> csv = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Late data: upsert vs partition rewrite\n\nCommand: `bench/run late-data --rows "
         + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + (cold ? " --cold" : "")
+        + (rewriteThreads > 1 ? " --rewrite-threads " + rewriteThreads : "")
         + "`\n\n" + "Table: " + perDay * days + " rows over " + days + " days. Batch: " + batch + " events, " + late
         + " of them late, spread over every day. " + (cold ? "Cold JVM: the measured batch is each code path's first."
             : "Every approach ran one small warm-up load and batch on scratch tables first.")
@@ -225,10 +234,14 @@ final class LateDataBench implements Callable<Integer> {
     results.writeMarkdown("late-data.md", md.toString(), false);
     System.out.println(md);
     if (batches > 1) {
-      runs.add(new Run("hive partition rewrite", hiveTotal, hiveMax, hiveTotalBytes, 0, 0, days + 1, 1));
+      runs.add(new Run(hiveName(), hiveTotal, hiveMax, hiveTotalBytes, 0, 0, days + 1, 1));
       reportRuns(runs, perDay * days);
     }
     return 0;
+  }
+
+  private String hiveName() {
+    return "hive partition rewrite" + (rewriteThreads > 1 ? " (" + rewriteThreads + " partitions at once)" : "");
   }
 
   private void reportRuns(List<Run> runs, long tableRows) throws IOException {
@@ -236,7 +249,7 @@ final class LateDataBench implements Callable<Integer> {
     List<String> csv = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Late data: " + batches + " batches in a row\n\nCommand: `bench/run late-data --rows "
         + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + " --batches " + batches
-        + " --approaches " + String.join(",", approaches) + "`\n\nTable: " + tableRows + " rows over " + days + " days; "
+        + " --approaches " + String.join(",", approaches) + (rewriteThreads > 1 ? " --rewrite-threads " + rewriteThreads : "") + "`\n\nTable: " + tableRows + " rows over " + days + " days; "
         + batches + " batches of " + batch + " events, each with its own late events over every day. Times and bytes "
         + "include the compactions and clusterings the batches ran inline.\n\n| approach | total time | slowest batch "
         + "| bytes written | clusterings | compactions | file groups at the end | most in one day | time vs Hive "
@@ -303,7 +316,7 @@ final class LateDataBench implements Callable<Integer> {
     for (var e : byDay.entrySet()) {
       write(conf, hive.resolve("dt=" + e.getKey()).resolve("part-0.parquet"), schema, e.getValue());
     }
-    rewrite(conf, hive, schema, byDt(batch));
+    rewrite(conf, hive, schema, byDt(batch), rewriteThreads);
     progress("warm-up", 1, 1);
   }
 
@@ -344,34 +357,57 @@ final class LateDataBench implements Callable<Integer> {
   }
 
   /** The classic Hive way: read each touched partition, merge the batch in by key, rewrite it. Returns bytes written. */
-  private static long rewrite(Configuration conf, Path hive, Schema schema, Map<String, List<GenericRecord>> touched)
-      throws IOException {
-    long written = 0;
-    for (var e : touched.entrySet()) {
-      Path dir = hive.resolve("dt=" + e.getKey());
-      Path old = dir.resolve("part-0.parquet");
-      Map<String, GenericRecord> merged = new HashMap<>();
-      if (Files.exists(old)) {
-        try (ParquetReader<GenericRecord> rd = AvroParquetReader.<GenericRecord>builder(
-            HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(old.toUri()), conf)).build()) {
-          for (GenericRecord r = rd.read(); r != null; r = rd.read()) {
-            merged.put(r.get("event_id").toString(), r);
-          }
+  private static long rewrite(Configuration conf, Path hive, Schema schema, Map<String, List<GenericRecord>> touched,
+                              int threads) throws Exception {
+    if (threads <= 1) {
+      long written = 0;
+      for (var e : touched.entrySet()) {
+        written += rewritePartition(conf, hive, schema, e.getKey(), e.getValue());
+      }
+      return written;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Long>> parts = new ArrayList<>();
+      for (var e : touched.entrySet()) {
+        parts.add(pool.submit(() -> rewritePartition(conf, hive, schema, e.getKey(), e.getValue())));
+      }
+      long written = 0;
+      for (Future<Long> f : parts) {
+        written += f.get();
+      }
+      return written;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Reads one dt= partition, merges the batch's rows in by key and rewrites it; returns the bytes written. */
+  private static long rewritePartition(Configuration conf, Path hive, Schema schema, String dt,
+                                       List<GenericRecord> batch) throws IOException {
+    Path dir = hive.resolve("dt=" + dt);
+    Path old = dir.resolve("part-0.parquet");
+    Map<String, GenericRecord> merged = new HashMap<>();
+    if (Files.exists(old)) {
+      try (ParquetReader<GenericRecord> rd = AvroParquetReader.<GenericRecord>builder(
+          HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(old.toUri()), conf)).build()) {
+        for (GenericRecord r = rd.read(); r != null; r = rd.read()) {
+          merged.put(r.get("event_id").toString(), r);
         }
       }
-      for (GenericRecord r : e.getValue()) {
-        merged.put(r.get("event_id").toString(), r);
-      }
-      Path tmp = dir.resolve("part-0.parquet.tmp");
-      write(conf, tmp, schema, new ArrayList<>(merged.values()));
-      written += Files.size(tmp);
-      // Through Hadoop's file system, so the checksum file moves with the data and the next batch can read it.
-      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(old.toUri());
-      org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
-      fs.delete(target, false);
-      if (!fs.rename(new org.apache.hadoop.fs.Path(tmp.toUri()), target)) {
-        throw new IOException("could not move " + tmp + " to " + old);
-      }
+    }
+    for (GenericRecord r : batch) {
+      merged.put(r.get("event_id").toString(), r);
+    }
+    Path tmp = dir.resolve("part-0.parquet.tmp");
+    write(conf, tmp, schema, new ArrayList<>(merged.values()));
+    long written = Files.size(tmp);
+    // Through Hadoop's file system, so the checksum file moves with the data and the next batch can read it.
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(old.toUri());
+    org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
+    fs.delete(target, false);
+    if (!fs.rename(new org.apache.hadoop.fs.Path(tmp.toUri()), target)) {
+      throw new IOException("could not move " + tmp + " to " + old);
     }
     return written;
   }
