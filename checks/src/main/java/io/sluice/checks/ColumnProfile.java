@@ -48,6 +48,10 @@ public final class ColumnProfile {
       if (d == 0) {
         zeros++;
       }
+      // distribution tests and the stored sample take finite values; NaN and infinities (Avro sources) stay out
+      if (!Double.isFinite(d)) {
+        return;
+      }
       seen++;
       if (sample.length < SAMPLE) {
         sample = Arrays.copyOf(sample, sample.length + 1);

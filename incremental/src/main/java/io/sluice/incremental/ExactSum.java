@@ -2,6 +2,7 @@ package io.sluice.incremental;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Map;
 
 /**
  * The exact sum of doubles, so it does not depend on the order they arrive in and the incremental
@@ -9,7 +10,11 @@ import java.math.BigInteger;
  * the sum is kept as one too: a {@code long} while it fits, a {@link BigInteger} after, aligned by
  * shifts. {@code new BigDecimal(double)} gives the same exact value but expands each double into up
  * to ~750 decimal digits and aligns scales by powers of ten; that was a third of a metrics recompute.
- * Mutable and not thread-safe, like the aggregate that holds it.
+ *
+ * <p>NaN and infinities (Avro sources may hold them) are counted apart, so the value is what SQL's
+ * {@code SUM} over doubles gives (NaN if any NaN or both infinities, else the infinity, else the
+ * exact sum) and a removed NaN or infinity leaves the rest exact. Mutable and not thread-safe,
+ * like the aggregate that holds it.
  */
 final class ExactSum {
   private static final BigInteger FIVE = BigInteger.valueOf(5);
@@ -18,19 +23,24 @@ final class ExactSum {
   private long small;
   private BigInteger big;
   private int scale;
+  private long nans;
+  private long positiveInfinities;
+  private long negativeInfinities;
 
-  /** Adds {@code d}; like {@code new BigDecimal(d)}, throws {@link NumberFormatException} for NaN or infinity. */
   void add(double d) {
     addDouble(d, false);
   }
 
-  /** Subtracts {@code d}; throws {@link NumberFormatException} for NaN or infinity. */
+  /** Takes back a {@code d} added before: the finite part goes down by {@code d}, or the count of its kind by one. */
   void subtract(double d) {
     addDouble(d, true);
   }
 
   /** Adds the value of {@code other}, which is left as it was. */
   void add(ExactSum other) {
+    nans += other.nans;
+    positiveInfinities += other.positiveInfinities;
+    negativeInfinities += other.negativeInfinities;
     if (other.signum() == 0) {
       return;
     }
@@ -46,13 +56,17 @@ final class ExactSum {
     small = other.small;
     big = other.big;
     scale = other.scale;
+    nans = other.nans;
+    positiveInfinities = other.positiveInfinities;
+    negativeInfinities = other.negativeInfinities;
   }
 
+  /** The sign of the finite part. */
   int signum() {
     return big != null ? big.signum() : Long.signum(small);
   }
 
-  /** The exact value as a decimal, whose expansion always terminates. */
+  /** The finite part's exact value as a decimal, whose expansion always terminates. */
   BigDecimal toBigDecimal() {
     BigInteger u = unscaled();
     if (u.signum() == 0) {
@@ -65,9 +79,52 @@ final class ExactSum {
     return s >= 0 ? new BigDecimal(u.shiftLeft(s)) : new BigDecimal(u.multiply(FIVE.pow(-s)), -s);
   }
 
-  /** The double nearest the exact value. */
+  /** The double nearest the exact value; NaN or an infinity as SQL's {@code SUM} gives them. */
   double doubleValue() {
+    if (nans > 0 || (positiveInfinities > 0 && negativeInfinities > 0)) {
+      return Double.NaN;
+    }
+    if (positiveInfinities > 0 || negativeInfinities > 0) {
+      return positiveInfinities > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    }
     return big == null && small == 0 ? 0.0 : toBigDecimal().doubleValue();
+  }
+
+  /**
+   * Writes the state as partial-state text: {@code sum}, the finite part without trailing zeros, and
+   * {@code nan}, {@code +inf} and {@code -inf} counts where not zero (rows written before they were
+   * counted have none).
+   */
+  void writeTo(Map<String, String> state) {
+    state.put("sum", signum() == 0 ? "0" : toBigDecimal().stripTrailingZeros().toPlainString());
+    putCount(state, "nan", nans);
+    putCount(state, "+inf", positiveInfinities);
+    putCount(state, "-inf", negativeInfinities);
+  }
+
+  /** The sum {@link #writeTo} wrote, or null when the text is not such a state. */
+  static ExactSum read(Map<String, String> state) {
+    String sum = state.get("sum");
+    if (sum == null) {
+      return null;
+    }
+    try {
+      ExactSum s = of(new BigDecimal(sum));
+      if (s != null) {
+        s.nans = Long.parseLong(state.getOrDefault("nan", "0"));
+        s.positiveInfinities = Long.parseLong(state.getOrDefault("+inf", "0"));
+        s.negativeInfinities = Long.parseLong(state.getOrDefault("-inf", "0"));
+      }
+      return s;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static void putCount(Map<String, String> state, String key, long count) {
+    if (count != 0) {
+      state.put(key, Long.toString(count));
+    }
   }
 
   /**
@@ -99,8 +156,18 @@ final class ExactSum {
   }
 
   private void addDouble(double d, boolean negate) {
-    if (Double.isNaN(d) || Double.isInfinite(d)) {
-      throw new NumberFormatException("Infinite or NaN");
+    long by = negate ? -1 : 1;
+    if (Double.isNaN(d)) {
+      nans += by;
+      return;
+    }
+    if (Double.isInfinite(d)) {
+      if (d > 0) {
+        positiveInfinities += by;
+      } else {
+        negativeInfinities += by;
+      }
+      return;
     }
     if (d == 0) {
       return;

@@ -10,7 +10,8 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * Metric rows in a canonical form for comparing two metrics tables (e.g. the incrementally kept one
  * against a full recompute): keyed by metric, window and dims, without the bookkeeping columns that
- * record how a row got there, and doubles rounded to 1e-6 since summation order may differ.
+ * record how a row got there, and doubles rounded to 1e-6 where that is exact enough to compare
+ * (NaN, infinities and magnitudes of 1e12 or more are kept as they are).
  */
 public final class MetricRows {
   private static final Set<String> BOOKKEEPING = Set.of("revision", "computed_at", "source_instant", "late_correction");
@@ -24,7 +25,7 @@ public final class MetricRows {
       for (Schema.Field f : t.schema().getFields()) {
         if (!BOOKKEEPING.contains(f.name())) {
           Object v = r.get(f.name());
-          row.put(f.name(), v instanceof Double d ? Math.round(d * 1e6) / 1e6
+          row.put(f.name(), v instanceof Double d ? canonical(d)
               : v == null || v instanceof Long || v instanceof Boolean ? v : v.toString());
         }
       }
@@ -34,5 +35,9 @@ public final class MetricRows {
       }
     }
     return out;
+  }
+
+  private static double canonical(double d) {
+    return Double.isFinite(d) && Math.abs(d) < 1e12 ? Math.round(d * 1e6) / 1e6 : d;
   }
 }

@@ -17,6 +17,9 @@ final class QuantileBuckets {
   private final Store positive = new Store();
   private final Store negative = new Store();
   private long zeros;
+  // infinities rank below and above every bucket; NaN is left out, as Commons Math's exact percentile leaves it
+  private long negativeInfinities;
+  private long positiveInfinities;
   private long count;
 
   /** Counts per bucket index in one array, grown as indexes arrive (a value range spans a few hundred). */
@@ -87,9 +90,19 @@ final class QuantileBuckets {
   }
 
   private void change(double v, long by) {
+    if (Double.isNaN(v)) {
+      return;
+    }
     count += by;
     double magnitude = Math.abs(v);
-    if (magnitude < MAPPING.minIndexableValue()) {
+    if (magnitude > MAPPING.maxIndexableValue()) {
+      // an infinity; finite doubles this large (above ~1.76e308) count as one too
+      if (v > 0) {
+        positiveInfinities += by;
+      } else {
+        negativeInfinities += by;
+      }
+    } else if (magnitude < MAPPING.minIndexableValue()) {
       zeros += by;
     } else {
       (v > 0 ? positive : negative).add(MAPPING.index(magnitude), by);
@@ -101,6 +114,8 @@ final class QuantileBuckets {
     positive.merge(other.positive);
     negative.merge(other.negative);
     zeros += other.zeros;
+    negativeInfinities += other.negativeInfinities;
+    positiveInfinities += other.positiveInfinities;
     count += other.count;
   }
 
@@ -110,7 +125,10 @@ final class QuantileBuckets {
       return null;
     }
     double rank = q * (count - 1);
-    long seen = 0;
+    long seen = negativeInfinities;
+    if (seen > rank) {
+      return Double.NEGATIVE_INFINITY;
+    }
     // ascending values: the most negative first (largest index of the negative store)
     for (int i = negative.counts.length - 1; i >= 0; i--) {
       seen += negative.counts[i];
@@ -128,24 +146,36 @@ final class QuantileBuckets {
         return MAPPING.value(positive.offset + i);
       }
     }
+    if (seen + positiveInfinities > rank) {
+      return Double.POSITIVE_INFINITY;
+    }
     throw new IllegalStateException("bucket counts do not add up to " + count);
   }
 
-  /** Compact canonical text: {@code index:count} pairs, positive then negative buckets, then zeros. */
+  /**
+   * Compact canonical text: {@code index:count} pairs, positive then negative buckets, then zeros,
+   * then the counts of negative and positive infinities only when there are any.
+   */
   String encode() {
-    return positive.encode() + "|" + negative.encode() + "|" + zeros;
+    String text = positive.encode() + "|" + negative.encode() + "|" + zeros;
+    return negativeInfinities == 0 && positiveInfinities == 0 ? text
+        : text + "|" + negativeInfinities + "|" + positiveInfinities;
   }
 
   static QuantileBuckets decode(String text) {
     String[] parts = text.split("\\|", -1);
-    if (parts.length != 3) {
+    if (parts.length != 3 && parts.length != 5) {
       throw new IllegalArgumentException("not quantile buckets: " + text);
     }
     QuantileBuckets b = new QuantileBuckets();
     b.positive.decode(parts[0]);
     b.negative.decode(parts[1]);
     b.zeros = Long.parseLong(parts[2]);
-    b.count = b.zeros + b.positive.total() + b.negative.total();
+    if (parts.length == 5) {
+      b.negativeInfinities = Long.parseLong(parts[3]);
+      b.positiveInfinities = Long.parseLong(parts[4]);
+    }
+    b.count = b.zeros + b.positive.total() + b.negative.total() + b.negativeInfinities + b.positiveInfinities;
     return b;
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.spec.Measure;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -123,7 +122,7 @@ final class WindowAggregate {
       }
       a.present[i] = Long.parseLong(f.get("n"));
       a.nulls[i] = a.count - a.present[i];
-      ExactSum s = ExactSum.of(new BigDecimal(f.get("sum")));
+      ExactSum s = ExactSum.read(f);
       if (s == null) {
         return null;
       }
@@ -242,7 +241,7 @@ final class WindowAggregate {
         if (present[i] == 0) {
           min[i] = Double.POSITIVE_INFINITY;
           max[i] = Double.NEGATIVE_INFINITY;
-        } else if (extremes[i] && (d <= min[i] || d >= max[i])) {
+        } else if (extremes[i] && (Double.isNaN(d) || d <= min[i] || d >= max[i])) {
           known = false;
         }
       }
@@ -295,7 +294,7 @@ final class WindowAggregate {
       }
       Map<String, String> f = new TreeMap<>();
       f.put("n", Long.toString(present[i]));
-      f.put("sum", sum[i].signum() == 0 ? "0" : sum[i].toBigDecimal().stripTrailingZeros().toPlainString());
+      sum[i].writeTo(f);
       if (present[i] > 0 && extremes[i]) {
         f.put("min", Double.toString(min[i]));
         f.put("max", Double.toString(max[i]));

@@ -1,13 +1,14 @@
 package io.sluice.incremental;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** {@link ExactSum} against {@link BigDecimal}'s exact arithmetic, the representation it replaced. */
@@ -117,11 +118,41 @@ class ExactSumTest {
   }
 
   @Test
-  void rejectsWhatBigDecimalRejects() {
+  void countsNanAndInfinitiesApartAndGivesSqlsSum() {
     ExactSum s = new ExactSum();
-    assertThatThrownBy(() -> s.add(Double.NaN)).isInstanceOf(NumberFormatException.class);
-    assertThatThrownBy(() -> s.subtract(Double.POSITIVE_INFINITY)).isInstanceOf(NumberFormatException.class);
+    s.add(2.5);
+    s.add(Double.NaN);
+    assertThat(s.doubleValue()).isNaN();
+    s.subtract(Double.NaN);
+    assertThat(s.doubleValue()).isEqualTo(2.5);
+    s.add(Double.POSITIVE_INFINITY);
+    assertThat(s.doubleValue()).isEqualTo(Double.POSITIVE_INFINITY);
+    s.add(Double.NEGATIVE_INFINITY);
+    assertThat(s.doubleValue()).isNaN();
+    s.subtract(Double.POSITIVE_INFINITY);
+    assertThat(s.doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+    s.subtract(Double.NEGATIVE_INFINITY);
     s.add(-0.0);
-    assertThat(s.signum()).isZero();
+    assertThat(s.doubleValue()).isEqualTo(2.5);
+
+    // the counts survive a merge and the stored text; rows without them read as none
+    ExactSum other = new ExactSum();
+    other.add(Double.NaN);
+    other.add(Double.NEGATIVE_INFINITY);
+    other.add(1.25);
+    s.add(other);
+    Map<String, String> state = new TreeMap<>();
+    s.writeTo(state);
+    assertThat(state).containsEntry("sum", "3.75").containsEntry("nan", "1").containsEntry("-inf", "1")
+        .doesNotContainKey("+inf");
+    ExactSum back = ExactSum.read(state);
+    assertThat(back.doubleValue()).isNaN();
+    back.subtract(Double.NaN);
+    assertThat(back.doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+    back.subtract(Double.NEGATIVE_INFINITY);
+    assertThat(back.doubleValue()).isEqualTo(3.75);
+    assertThat(ExactSum.read(Map.of("sum", "12.5")).doubleValue()).isEqualTo(12.5);
+    assertThat(ExactSum.read(Map.of("sum", "twelve"))).isNull();
+    assertThat(ExactSum.read(Map.of())).isNull();
   }
 }

@@ -55,4 +55,30 @@ class QuantileBucketsTest {
     assertThat(forward.quantile(0.5)).isNull();
     assertThat(forward.encode()).isEqualTo("||0");
   }
+
+  @Test
+  void leavesNanOutAndRanksInfinitiesAtTheEnds() {
+    QuantileBuckets b = new QuantileBuckets();
+    for (double v : new double[] {1, 2, 3, Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+        Double.POSITIVE_INFINITY, Double.MAX_VALUE}) {
+      b.add(v);
+    }
+    // ranked: -inf, 1, 2, 3, then three values at the top (MAX_VALUE counts as +inf)
+    assertThat(b.quantile(0.0)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(b.quantile(0.5)).isCloseTo(3.0, within(0.03));
+    assertThat(b.quantile(1.0)).isEqualTo(Double.POSITIVE_INFINITY);
+    String text = b.encode();
+    assertThat(text).endsWith("|1|3");
+    QuantileBuckets back = QuantileBuckets.decode(text);
+    assertThat(back.encode()).isEqualTo(text);
+    back.remove(Double.NEGATIVE_INFINITY);
+    back.remove(Double.NaN);
+    back.remove(Double.POSITIVE_INFINITY);
+    back.remove(Double.POSITIVE_INFINITY);
+    back.remove(Double.MAX_VALUE);
+    // without infinities the text is the three-part form older rows hold
+    assertThat(back.encode()).doesNotEndWith("|0|0").isEqualTo(QuantileBuckets.decode(back.encode()).encode());
+    assertThat(back.encode().split("\\|", -1)).hasSize(3);
+    assertThat(back.quantile(1.0)).isCloseTo(3.0, within(0.03));
+  }
 }
