@@ -53,13 +53,13 @@ final class SeriesChart {
     List<Double> exp = new ArrayList<>();
     double min = Double.POSITIVE_INFINITY;
     for (PointScore p : points) {
-      if (Double.isNaN(p.value())) {
-        continue;
+      if (!Double.isFinite(p.value())) {
+        continue;   // no value, or an infinite sum (Avro sources may hold infinities): nothing to plot
       }
       x.add(new Date(p.timestamp()));
       v.add(p.value());
       min = Math.min(min, p.value());
-      if (!Double.isNaN(p.lower()) && !Double.isNaN(p.upper())) {
+      if (Double.isFinite(p.lower()) && Double.isFinite(p.upper())) {
         bx.add(new Date(p.timestamp()));
         lo.add(p.lower());
         hi.add(p.upper());
@@ -138,7 +138,7 @@ final class SeriesChart {
     List<Date> mx = new ArrayList<>();
     List<Double> my = new ArrayList<>();
     for (PointScore p : points) {
-      if (windows.contains(p.timestamp()) && !Double.isNaN(p.value())) {
+      if (windows.contains(p.timestamp()) && Double.isFinite(p.value())) {
         mx.add(new Date(p.timestamp()));
         my.add(p.value());
       }
