@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -671,10 +672,16 @@ public final class MetricWindowRecompute {
   }
 
   /** The groups, windows and newest event time of the records one folding thread saw. */
-  /** Each filter's verdict on the current record: metrics that share a filter evaluate it once per record. */
+  /**
+   * Each filter's verdict on the current record, for one thread: metrics that share a filter evaluate
+   * it once per record, and a filter over few distinct values is evaluated once per value.
+   */
   private static final class Verdicts {
     private static final byte UNKNOWN = 0, PASS = 1, FAIL = 2;
+    /** Distinct value combinations a filter remembers before it evaluates every record. */
+    private static final int MEMO = 4096;
     private final byte[] verdicts;
+    private final List<Predicate<Map<String, Object>>> filters = new ArrayList<>();
 
     Verdicts(int slots) {
       verdicts = new byte[slots];
@@ -686,10 +693,17 @@ public final class MetricWindowRecompute {
     }
 
     boolean test(Compiled m, Map<String, Object> e) {
-      byte v = verdicts[m.filterSlot()];
+      int slot = m.filterSlot();
+      byte v = verdicts[slot];
       if (v == UNKNOWN) {
-        v = m.filter().test(e) ? PASS : FAIL;
-        verdicts[m.filterSlot()] = v;
+        while (filters.size() <= slot) {
+          filters.add(null);
+        }
+        if (filters.get(slot) == null) {
+          filters.set(slot, m.filter().memoized(MEMO));
+        }
+        v = filters.get(slot).test(e) ? PASS : FAIL;
+        verdicts[slot] = v;
       }
       return v == PASS;
     }

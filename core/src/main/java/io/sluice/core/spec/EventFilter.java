@@ -1,9 +1,12 @@
 package io.sluice.core.spec;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
@@ -58,6 +61,48 @@ public final class EventFilter {
     } catch (JexlException e) {
       return false;
     }
+  }
+
+  /**
+   * This filter for one thread, remembering its verdict per combination of the values of the fields
+   * it reads, up to {@code limit} combinations (then it evaluates every event). A filter can only
+   * read those fields and compare them, so equal values give the same verdict; on a field like
+   * {@code event_type} this skips JEXL's per-evaluation interpreter for almost every event.
+   */
+  public Predicate<Map<String, Object>> memoized(int limit) {
+    String[] read = fields().toArray(String[]::new);
+    Map<Object, Boolean> verdicts = new HashMap<>();
+    return new Predicate<>() {
+      private boolean full;
+
+      @Override
+      public boolean test(Map<String, Object> event) {
+        if (full) {
+          return EventFilter.this.test(event);
+        }
+        Object key;
+        if (read.length == 1) {
+          key = event.get(read[0]);
+        } else {
+          Object[] values = new Object[read.length];
+          for (int i = 0; i < read.length; i++) {
+            values[i] = event.get(read[i]);
+          }
+          key = Arrays.asList(values);
+        }
+        Boolean verdict = verdicts.get(key);
+        if (verdict == null) {
+          verdict = EventFilter.this.test(event);
+          if (verdicts.size() < limit) {
+            verdicts.put(key, verdict);
+          } else {
+            full = true;
+            verdicts.clear();
+          }
+        }
+        return verdict;
+      }
+    };
   }
 
   @Override
