@@ -146,7 +146,7 @@ public final class MetricWindowRecompute {
     // From the beginning every window with data is touched, so the run completes every metric.
     Plan plan = new Plan(consumed, consumed == null ? null : completeDefinitions());
     long maxEvent = prevMax;
-    Verdicts verdicts = new Verdicts(compiled.size());
+    Verdicts verdicts = new Verdicts(compiled);
     for (Change c : cs.changes()) {
       for (GenericRecord img : new GenericRecord[] {c.before(), c.after()}) {
         if (img == null) {
@@ -427,7 +427,7 @@ public final class MetricWindowRecompute {
     long[] maxEvent = {maxEventIn};
     // Records are aggregated on the folding threads, one set of groups each; the sets merge here.
     SnapshotReader.ReadStats read = partitions.isEmpty() || readAsOf == null ? new SnapshotReader.ReadStats(0, 0, 0)
-        : eventsReader.fold(partitions, readAsOf, fieldsRead(), () -> new SliceGroups(compiled.size()), (p, rec) -> {
+        : eventsReader.fold(partitions, readAsOf, fieldsRead(), () -> new SliceGroups(compiled), (p, rec) -> {
           Map<String, Object> e = asMap(rec);
           long ts = eventMillis(rec);
           p.maxEvent = Math.max(p.maxEvent, ts);
@@ -671,7 +671,6 @@ public final class MetricWindowRecompute {
     return fields;
   }
 
-  /** The groups, windows and newest event time of the records one folding thread saw. */
   /**
    * Each filter's verdict on the current record, for one thread: metrics that share a filter evaluate
    * it once per record, and a filter over few distinct values is evaluated once per value.
@@ -681,10 +680,16 @@ public final class MetricWindowRecompute {
     /** Distinct value combinations a filter remembers before it evaluates every record. */
     private static final int MEMO = 4096;
     private final byte[] verdicts;
+    /** Per filter slot, the filter remembering verdicts by value. */
     private final List<Predicate<Map<String, Object>>> filters = new ArrayList<>();
 
-    Verdicts(int slots) {
-      verdicts = new byte[slots];
+    Verdicts(List<Compiled> compiled) {
+      for (Compiled m : compiled) {
+        if (m.filter() != null && m.filterSlot() == filters.size()) {
+          filters.add(m.filter().memoized(MEMO));
+        }
+      }
+      verdicts = new byte[filters.size()];
     }
 
     /** Forgets the verdicts: the next record begins. */
@@ -696,12 +701,6 @@ public final class MetricWindowRecompute {
       int slot = m.filterSlot();
       byte v = verdicts[slot];
       if (v == UNKNOWN) {
-        while (filters.size() <= slot) {
-          filters.add(null);
-        }
-        if (filters.get(slot) == null) {
-          filters.set(slot, m.filter().memoized(MEMO));
-        }
         v = filters.get(slot).test(e) ? PASS : FAIL;
         verdicts[slot] = v;
       }
@@ -734,6 +733,7 @@ public final class MetricWindowRecompute {
     }
   }
 
+  /** The groups and newest event time of the records one folding thread saw. */
   private static final class SliceGroups {
     final Map<GroupKey, WindowAggregate> aggs = new HashMap<>();
     final Verdicts verdicts;
@@ -743,11 +743,11 @@ public final class MetricWindowRecompute {
     private final boolean[] lastRecomputed;
     private final boolean[] seen;
 
-    SliceGroups(int metrics) {
-      verdicts = new Verdicts(metrics);
-      lastWindow = new long[metrics];
-      lastRecomputed = new boolean[metrics];
-      seen = new boolean[metrics];
+    SliceGroups(List<Compiled> compiled) {
+      verdicts = new Verdicts(compiled);
+      lastWindow = new long[compiled.size()];
+      lastRecomputed = new boolean[compiled.size()];
+      seen = new boolean[compiled.size()];
     }
 
     boolean recomputed(Plan plan, int metric, long window) {

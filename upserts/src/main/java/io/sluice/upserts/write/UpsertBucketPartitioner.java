@@ -96,6 +96,7 @@ final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
     int n = pairs.size();
     int[] buckets = new int[n];
     double[] weights = new double[n];
+    boolean[] newFile = new boolean[n];
     double newFileWeight = 0;
     int newFiles = 0;
     double previous = 0;
@@ -103,7 +104,8 @@ final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
       buckets[i] = (int) BUCKET_NUMBER.get(pairs.get(i).getKey());
       weights[i] = pairs.get(i).getRight() - previous;
       previous = pairs.get(i).getRight();
-      if (getBucketInfo(buckets[i]).getBucketType() == BucketType.INSERT) {
+      newFile[i] = getBucketInfo(buckets[i]).getBucketType() == BucketType.INSERT;
+      if (newFile[i]) {
         newFileWeight += weights[i];
         newFiles++;
       }
@@ -111,7 +113,7 @@ final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
     double[] cumulative = new double[n];
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += getBucketInfo(buckets[i]).getBucketType() == BucketType.INSERT ? newFileWeight / newFiles : weights[i];
+      sum += newFile[i] ? newFileWeight / newFiles : weights[i];
       cumulative[i] = sum;
     }
     // Hudi's own total, so a key hashing past the last bucket falls back exactly as it does in Hudi.
