@@ -41,6 +41,9 @@ final class WindowAggregate {
   private final long[] nulls;
   /** Whether the measure's field has a min or max measure; only then are its extremes kept exactly. */
   private final boolean[] extremes;
+  /** The first measure of the same field: the record's value is looked up once per field, not per measure. */
+  private final int[] firstOfField;
+  private final Object[] valueOf;
   private final List<Set<Object>> distinct = new ArrayList<>();
   private final List<List<Double>> values = new ArrayList<>();
   private final List<QuantileBuckets> buckets = new ArrayList<>();
@@ -55,8 +58,17 @@ final class WindowAggregate {
     present = new long[n];
     nulls = new long[n];
     extremes = new boolean[n];
+    firstOfField = new int[n];
+    valueOf = new Object[n];
     for (int i = 0; i < n; i++) {
       String field = measures.get(i).field();
+      firstOfField[i] = i;
+      for (int j = 0; j < i && field != null; j++) {
+        if (field.equals(measures.get(j).field())) {
+          firstOfField[i] = j;
+          break;
+        }
+      }
       extremes[i] = field != null && measures.stream().anyMatch(m -> field.equals(m.field())
           && (m.kind() == Measure.Kind.MIN || m.kind() == Measure.Kind.MAX));
       Measure.Kind kind = measures.get(i).kind();
@@ -149,7 +161,7 @@ final class WindowAggregate {
       if (m.field() == null) {
         continue;
       }
-      Object v = event.get(m.field());
+      Object v = value(event, i);
       if (v == null) {
         nulls[i]++;
         continue;
@@ -173,6 +185,13 @@ final class WindowAggregate {
         }
       }
     }
+  }
+
+  // Called for measures in order, so the field's first measure has already looked its value up.
+  private Object value(Map<String, Object> event, int i) {
+    Object v = firstOfField[i] == i ? event.get(measures.get(i).field()) : valueOf[firstOfField[i]];
+    valueOf[i] = v;
+    return v;
   }
 
   /**
@@ -224,7 +243,7 @@ final class WindowAggregate {
       if (m.field() == null) {
         continue;
       }
-      Object v = event.get(m.field());
+      Object v = value(event, i);
       if (v == null) {
         nulls[i]--;
         continue;
