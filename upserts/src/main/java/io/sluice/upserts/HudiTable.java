@@ -168,6 +168,13 @@ public final class HudiTable {
     props.put("hoodie.bloom.index.filter.type", "DYNAMIC_V0");
     props.put("hoodie.index.bloom.num_entries", "10000");
     props.put("hoodie.index.bloom.fpp", "0.000001");
+    // A merge keeps the file group's incoming records in a map that Hudi spills to disk (Kryo) past
+    // this size, as estimated from a record's whole object graph: 8 KB for a batch record, which
+    // holds its schema, so a 1 GB budget spilled after ~130K records. The batch holds them on the
+    // heap anyway, so spilling saved no memory and cost 11% of the write threads in the end-to-end
+    // batch. Compaction's limit (hoodie.memory.compaction.max.size) stays Hudi's: its records come
+    // from log files and are nowhere else in memory.
+    props.put("hoodie.memory.merge.max.size", String.valueOf(Runtime.getRuntime().maxMemory()));
     boolean mor = layout.type() == TableType.MOR;
     if (mor) {
       // Hudi 0.15.0's Java MOR upsert packs inserts into "small" base files even when the slice has
