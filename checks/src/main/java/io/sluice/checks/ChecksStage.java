@@ -338,8 +338,12 @@ public final class ChecksStage {
     List<String> columns = profiledColumns();
     String eventTime = spec.table().eventTimeField();
     long lateSize = volumeMetric() == null ? 3_600_000L : volumeMetric().grain().size().toMillis();
-    Map<String, Map<String, ColumnProfile>> current = new TreeMap<>();
-    Map<String, Map<String, SplittableRandom>> rnd = new HashMap<>();
+    // Per day, a profile and a seeded sampler per profiled column, by the column's index. A profile
+    // counts nulls and samples numbers, so it takes the record's raw values: strings stay undecoded.
+    Map<String, ColumnProfile[]> profiles = new TreeMap<>();
+    Map<String, SplittableRandom[]> samplers = new HashMap<>();
+    Schema positionsOf = null;
+    int[] positions = null;
     Map<String, Long> lateByDay = new TreeMap<>();
     long changed = 0;
     long redelivered = 0;
@@ -351,20 +355,38 @@ public final class ChecksStage {
       if (ch.op() == Change.Op.UPDATE && sameContent(ch.before(), ch.after())) {
         redelivered++;
       }
-      Map<String, Object> view = new RecordView(ch.after());
-      long ts = EventSchemas.eventTimeMillis(eventsSchema, eventTime, view.get(eventTime));
+      GenericRecord after = ch.after();
+      long ts = EventSchemas.eventTimeMillis(eventsSchema, eventTime, new RecordView(after).get(eventTime));
       String day = EventSchemas.day(ts);
       if (lastWm != Long.MIN_VALUE && Math.floorDiv(ts, lateSize) * lateSize + lateSize <= lastWm) {
         lateByDay.merge(day, 1L, Long::sum);
       }
-      Map<String, ColumnProfile> byCol = current.computeIfAbsent(day, k -> new TreeMap<>());
-      // keyed by day, then column: a joined day+column key per value was most of this loop's time
-      Map<String, SplittableRandom> dayRnd = rnd.computeIfAbsent(day, k -> new HashMap<>());
-      for (String col : columns) {
-        byCol.computeIfAbsent(col, k -> new ColumnProfile())
-            .add(view.get(col), dayRnd.computeIfAbsent(col, k -> ColumnQualityCheck.random(day, col)));
+      if (after.getSchema() != positionsOf) {
+        positionsOf = after.getSchema();
+        positions = positions(positionsOf, columns);
+      }
+      ColumnProfile[] dayProfiles = profiles.computeIfAbsent(day, d -> {
+        ColumnProfile[] ps = new ColumnProfile[columns.size()];
+        SplittableRandom[] rs = new SplittableRandom[columns.size()];
+        for (int i = 0; i < ps.length; i++) {
+          ps[i] = new ColumnProfile();
+          rs[i] = ColumnQualityCheck.random(d, columns.get(i));
+        }
+        samplers.put(d, rs);
+        return ps;
+      });
+      SplittableRandom[] dayRandom = samplers.get(day);
+      for (int i = 0; i < positions.length; i++) {
+        dayProfiles[i].add(positions[i] < 0 ? null : after.get(positions[i]), dayRandom[i]);
       }
     }
+    Map<String, Map<String, ColumnProfile>> current = new TreeMap<>();
+    profiles.forEach((day, ps) -> {
+      Map<String, ColumnProfile> byCol = current.computeIfAbsent(day, k -> new TreeMap<>());
+      for (int i = 0; i < ps.length; i++) {
+        byCol.put(columns.get(i), ps[i]);
+      }
+    });
     delivery.duplicates(ctx, table, delivered, changed, redelivered);
     delivery.drift(ctx, table, delivered);
     long corrections = metrics.table().commitMetadataBetween(null, null, MetricWindowRecompute.LATE_CORRECTIONS_KEY)
@@ -387,6 +409,16 @@ public final class ChecksStage {
       state.through = until;
     }
     return new EventsChecked(state, ec);
+  }
+
+  /** Each column's position in {@code schema}; -1 where the schema has no such field (profiled as null). */
+  private static int[] positions(Schema schema, List<String> columns) {
+    int[] pos = new int[columns.size()];
+    for (int i = 0; i < pos.length; i++) {
+      Schema.Field f = schema.getField(columns.get(i));
+      pos[i] = f == null ? -1 : f.pos();
+    }
+    return pos;
   }
 
   private Map<String, ColumnProfile> baseline(ProfileStore.State state) {

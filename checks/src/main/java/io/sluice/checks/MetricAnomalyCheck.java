@@ -131,7 +131,7 @@ public final class MetricAnomalyCheck {
               + " = " + Windows.number(value) + " in " + Windows.describe(w, size) + ", expected "
               + Windows.number(p.expected()) + " (normal " + Windows.number(p.lower()) + " to "
               + Windows.number(p.upper()) + ", model " + p.model() + ", score " + String.format("%.4f", p.score())
-              + ")" + (p.changePoint() ? "; the series has shifted to a new level" : ""));
+              + ")" + (p.changePoint() ? "; the series has shifted to a new level" : "") + why(p));
         }
         scored.add(new ScoredSeries(metric.name(), dims, m.column(), points));
       }
@@ -140,5 +140,18 @@ public final class MetricAnomalyCheck {
         series + " series scored (" + resumed + " continued from saved state, " + (series - resumed)
             + " refit over history), " + flagged + " windows flagged" + (skipped > 0 ? ", " + skipped
             + " windows skipped (failed the completeness gate)" : ""));
+  }
+
+  /** Why a point inside its normal band was flagged, so the band in the message does not read as a contradiction. */
+  static String why(PointScore p) {
+    if (!p.insideBand() || p.signal() == null) {
+      return "";
+    }
+    return switch (p.signal()) {
+      case PointScore.SHAPE -> "; the value is inside the band, but the shape of the last points is unlike the recent past";
+      case PointScore.SUSTAINED -> "; the value is inside the band, but the series has deviated for several points in a row";
+      default -> "; the value is inside the band, which is drawn where a single point turns critical: this deviation is rare"
+          + " enough for a warning only";
+    };
   }
 }

@@ -66,6 +66,8 @@ public final class SeriesDetector {
 
   private final PatternNovelty shape = new PatternNovelty(RANK_MEMORY);
   @JsonIgnore private double[] shapeScratch;
+  /** The sustained test's p-value for the point being scored; infinite before it has enough points. */
+  @JsonIgnore private double lastSustainedP = Double.POSITIVE_INFINITY;
   private final double[] surprises = new double[SUSTAINED_POINTS];
   private long surpriseCount;
   private final ResidualRanks sustained = new ResidualRanks(RANK_MEMORY);
@@ -145,22 +147,26 @@ public final class SeriesDetector {
     if (best >= 0) {
       double sigma = sigma(best, forecasts[best]);
       double z = (value - forecasts[best]) / sigma;
-      double pPoint = Math.min(1, 2 * Math.min(ranks[best].pValue(Math.abs(z)), pShape));
+      double pValue = ranks[best].pValue(Math.abs(z));
+      double pPoint = Math.min(1, 2 * Math.min(pValue, pShape));
       double raw = 1 - withSustained(pPoint);
+      // the test with the smallest p-value is the one that drove the score
+      String signal = lastSustainedP < pPoint ? PointScore.SUSTAINED
+          : pShape < pValue ? PointScore.SHAPE : PointScore.VALUE;
       double score = suppress(raw);
       // The alert needs the residual's own p-value below a quarter of the tail: two tests here, two in withSustained.
       double half = ranks[best].quantile((1 - alertThreshold) / 4) * sigma;
       double lower = forecasts[best] - half;
       double upper = forecasts[best] + half;
       result = new PointScore(timestamp, value, forecasts[best], lower, upper, score, score >= alertThreshold,
-          MODELS[best], cusum(z));
+          MODELS[best], cusum(z), signal);
     }
     learn(value, forecasts);
     return result;
   }
 
   private static PointScore unscored(long timestamp, double value) {
-    return new PointScore(timestamp, value, Double.NaN, Double.NaN, Double.NaN, 0, false, "warmup", false);
+    return new PointScore(timestamp, value, Double.NaN, Double.NaN, Double.NaN, 0, false, "warmup", false, null);
   }
 
   private void bufferUntilStepKnown(long timestamp, double value) {
@@ -281,6 +287,7 @@ public final class SeriesDetector {
   private double withSustained(double pPoint) {
     surprises[(int) (surpriseCount % SUSTAINED_POINTS)] = Math.min(50, -Math.log10(pPoint));
     surpriseCount++;
+    lastSustainedP = Double.POSITIVE_INFINITY;
     if (surpriseCount < SUSTAINED_POINTS) {
       return pPoint;
     }
@@ -289,6 +296,7 @@ public final class SeriesDetector {
       mean += x / SUSTAINED_POINTS;
     }
     double pAvg = sustained.pValue(mean);
+    lastSustainedP = pAvg;
     sustained.add(mean);
     return Math.min(1, 2 * Math.min(pPoint, pAvg));
   }

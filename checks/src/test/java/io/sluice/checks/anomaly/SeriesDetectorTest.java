@@ -48,6 +48,27 @@ class SeriesDetectorTest {
   }
 
   @Test
+  void eachScoreNamesTheTestThatDroveIt() {
+    double[] v = seasonal(28, 6);
+    int spike = 14 * DAY + 30;
+    v[spike] += 60;
+    // a modest, lasting rise: no single point is extreme
+    int rise = 18 * DAY + 20;
+    for (int i = rise; i < rise + 24; i++) {
+      v[i] += 9;
+    }
+    List<PointScore> s = run(v, DetectorOptions.defaults());
+    assertThat(s.get(0).signal()).isNull();
+    assertThat(s.get(spike).signal()).isEqualTo(PointScore.VALUE);
+    assertThat(s.get(spike).insideBand()).isFalse();
+    assertThat(s.subList(rise + 4, rise + 24)).anyMatch(p -> PointScore.SUSTAINED.equals(p.signal()) && p.score() > 0.9);
+    assertThat(s.stream().skip(7 * DAY)).allMatch(p -> p.signal() != null).anyMatch(p -> PointScore.SHAPE.equals(p.signal()));
+    // the band is where the point's own deviation turns critical: an alert the value drove lies outside it
+    assertThat(s).filteredOn(p -> p.anomaly() && PointScore.VALUE.equals(p.signal())).isNotEmpty()
+        .allMatch(p -> !p.insideBand());
+  }
+
+  @Test
   void flagsALevelShiftOnceThenAcceptsTheNewNormal() {
     double[] v = seasonal(28, 2);
     int shift = 20 * DAY + 10;

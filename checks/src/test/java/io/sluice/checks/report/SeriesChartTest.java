@@ -26,7 +26,7 @@ class SeriesChartTest {
         default -> 100 + i;
       };
       points.add(new PointScore(t0 + i * 3_600_000L, v, 100 + i, 90 + i, i == 7 ? Double.POSITIVE_INFINITY : 110 + i,
-          0.1, false, "mad", false));
+          0.1, false, "mad", false, PointScore.VALUE));
     }
     String png = SeriesChart.png("orders", "count", points, Set.of(t0 + 9 * 3_600_000L), Set.of(t0), 640, 320);
     assertThat(png).isNotNull();
@@ -34,7 +34,7 @@ class SeriesChartTest {
     assertThat(image.getWidth()).isEqualTo(640);
     assertThat(image.getHeight()).isEqualTo(320);
 
-    List<PointScore> none = List.of(new PointScore(t0, Double.POSITIVE_INFINITY, 1, 0, 2, 0, false, "mad", false));
+    List<PointScore> none = List.of(new PointScore(t0, Double.POSITIVE_INFINITY, 1, 0, 2, 0, false, "mad", false, null));
     assertThat(SeriesChart.png("orders", "count", none, Set.of(), Set.of(), 640, 320)).isNull();
   }
 }
