@@ -344,6 +344,8 @@ public final class ChecksStage {
     Map<String, SplittableRandom[]> samplers = new HashMap<>();
     Schema positionsOf = null;
     int[] positions = null;
+    int timePos = -1;
+    java.util.function.ToLongFunction<Object> toMillis = EventSchemas.eventTimeMillis(eventsSchema, eventTime);
     Map<String, Long> lateByDay = new TreeMap<>();
     long changed = 0;
     long redelivered = 0;
@@ -356,14 +358,15 @@ public final class ChecksStage {
         redelivered++;
       }
       GenericRecord after = ch.after();
-      long ts = EventSchemas.eventTimeMillis(eventsSchema, eventTime, new RecordView(after).get(eventTime));
-      String day = EventSchemas.day(ts);
-      if (lastWm != Long.MIN_VALUE && Math.floorDiv(ts, lateSize) * lateSize + lateSize <= lastWm) {
-        lateByDay.merge(day, 1L, Long::sum);
-      }
       if (after.getSchema() != positionsOf) {
         positionsOf = after.getSchema();
         positions = positions(positionsOf, columns);
+        timePos = positionsOf.getField(eventTime).pos();
+      }
+      long ts = toMillis.applyAsLong(after.get(timePos));
+      String day = EventSchemas.day(ts);
+      if (lastWm != Long.MIN_VALUE && Math.floorDiv(ts, lateSize) * lateSize + lateSize <= lastWm) {
+        lateByDay.merge(day, 1L, Long::sum);
       }
       ColumnProfile[] dayProfiles = profiles.computeIfAbsent(day, d -> {
         ColumnProfile[] ps = new ColumnProfile[columns.size()];

@@ -66,6 +66,7 @@ public final class MetricWindowRecompute {
   private final MetricsTable metrics;
   private final List<Compiled> compiled = new ArrayList<>();
   private final String eventTime;
+  private final java.util.function.ToLongFunction<Object> eventTimeMillis;
   private ChangeSetCache changeCache = ChangeSetCache.none();
 
   /** A metric with its parsed measures and filter; metrics with the same filter text share its slot. */
@@ -94,6 +95,7 @@ public final class MetricWindowRecompute {
     this.eventsSchema = EventSchemas.tableSchema(EventSchemas.userSchema(spec), spec.table());
     this.metrics = new MetricsTable(spec, conf);
     this.eventTime = spec.table().eventTimeField();
+    this.eventTimeMillis = EventSchemas.eventTimeMillis(eventsSchema, eventTime);
     Map<String, Integer> filterSlots = new HashMap<>();
     for (MetricSpec m : spec.metrics().definitions()) {
       int slot = m.filter() == null ? -1 : filterSlots.computeIfAbsent(m.filter(), f -> filterSlots.size());
@@ -619,7 +621,7 @@ public final class MetricWindowRecompute {
   }
 
   private long eventMillis(GenericRecord r) {
-    return EventSchemas.eventTimeMillis(eventsSchema, eventTime, r.get(eventTime));
+    return eventTimeMillis.applyAsLong(r.get(eventTime));
   }
 
   static String rowKey(MetricSpec m, long window, String dims) {

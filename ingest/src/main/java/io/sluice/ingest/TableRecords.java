@@ -22,6 +22,7 @@ final class TableRecords {
   private final ValidationSpec rules;
   private final int[] keyPos;
   private final int eventTimePos;
+  private final java.util.function.ToLongFunction<Object> toMillis;
   private final int orderingPos;
   private final int deletePos;
   private final int userFields;
@@ -34,6 +35,7 @@ final class TableRecords {
     List<String> keys = table.recordKey();
     this.keyPos = keys.stream().mapToInt(this::pos).toArray();
     this.eventTimePos = pos(table.eventTimeField());
+    this.toMillis = EventSchemas.eventTimeMillis(userSchema, table.eventTimeField());
     this.orderingPos = pos(table.orderingField());
     this.deletePos = table.deleteField() == null ? -1 : pos(table.deleteField());
     this.userFields = userSchema.getFields().size();
@@ -75,7 +77,7 @@ final class TableRecords {
     if (user.get(orderingPos) == null) {
       throw new BadRecordException("ordering field '" + table.orderingField() + "' is null");
     }
-    long millis = EventSchemas.eventTimeMillis(userSchema, table.eventTimeField(), ts);
+    long millis = toMillis.applyAsLong(ts);
     if (millis < rules.minEventTime().toEpochMilli()) {
       throw new BadRecordException(table.eventTimeField() + " " + instant(millis) + " is before min-event-time "
           + rules.minEventTime());

@@ -90,9 +90,15 @@ public final class EventSchemas {
 
   /** Converts a value of the event-time field to epoch millis, honouring timestamp-micros. */
   public static long eventTimeMillis(Schema userSchema, String field, Object value) {
+    return eventTimeMillis(userSchema, field).applyAsLong(value);
+  }
+
+  /** The conversion of {@link #eventTimeMillis(Schema, String, Object)}, with the field's type looked up once. */
+  public static java.util.function.ToLongFunction<Object> eventTimeMillis(Schema userSchema, String field) {
     Schema s = SpecValidator.nonNull(userSchema.getField(field).schema());
-    long v = ((Number) value).longValue();
-    return s.getLogicalType() instanceof LogicalTypes.TimestampMicros ? Math.floorDiv(v, 1000L) : v;
+    return s.getLogicalType() instanceof LogicalTypes.TimestampMicros
+        ? v -> Math.floorDiv(((Number) v).longValue(), 1000L)
+        : v -> ((Number) v).longValue();
   }
 
   /** The non-null branch of a nullable union, or the schema itself. */
