@@ -40,6 +40,7 @@ import java.util.SortedSet;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -345,7 +346,7 @@ public final class ChecksStage {
     Schema positionsOf = null;
     int[] positions = null;
     int timePos = -1;
-    java.util.function.ToLongFunction<Object> toMillis = EventSchemas.eventTimeMillis(eventsSchema, eventTime);
+    ToLongFunction<Object> toMillis = EventSchemas.eventTimeMillis(eventsSchema, eventTime);
     Map<String, Long> lateByDay = new TreeMap<>();
     long changed = 0;
     long redelivered = 0;

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -66,7 +67,7 @@ public final class MetricWindowRecompute {
   private final MetricsTable metrics;
   private final List<Compiled> compiled = new ArrayList<>();
   private final String eventTime;
-  private final java.util.function.ToLongFunction<Object> eventTimeMillis;
+  private final ToLongFunction<Object> eventTimeMillis;
   private ChangeSetCache changeCache = ChangeSetCache.none();
 
   /** A metric with its parsed measures and filter; metrics with the same filter text share its slot. */

@@ -7,6 +7,7 @@ import io.sluice.core.spec.ValidationSpec;
 import io.sluice.core.util.Durations;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
@@ -22,7 +23,7 @@ final class TableRecords {
   private final ValidationSpec rules;
   private final int[] keyPos;
   private final int eventTimePos;
-  private final java.util.function.ToLongFunction<Object> toMillis;
+  private final ToLongFunction<Object> toMillis;
   private final int orderingPos;
   private final int deletePos;
   private final int userFields;

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -94,7 +95,7 @@ public final class EventSchemas {
   }
 
   /** The conversion of {@link #eventTimeMillis(Schema, String, Object)}, with the field's type looked up once. */
-  public static java.util.function.ToLongFunction<Object> eventTimeMillis(Schema userSchema, String field) {
+  public static ToLongFunction<Object> eventTimeMillis(Schema userSchema, String field) {
     Schema s = SpecValidator.nonNull(userSchema.getField(field).schema());
     return s.getLogicalType() instanceof LogicalTypes.TimestampMicros
         ? v -> Math.floorDiv(((Number) v).longValue(), 1000L)
