@@ -359,14 +359,8 @@ final class LateDataBench implements Callable<Integer> {
   /** The classic Hive way: read each touched partition, merge the batch in by key, rewrite it. Returns bytes written. */
   private static long rewrite(Configuration conf, Path hive, Schema schema, Map<String, List<GenericRecord>> touched,
                               int threads) throws Exception {
-    if (threads <= 1) {
-      long written = 0;
-      for (var e : touched.entrySet()) {
-        written += rewritePartition(conf, hive, schema, e.getKey(), e.getValue());
-      }
-      return written;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    // One thread rewrites the partitions one after another, as a single Hive task would.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
     try {
       List<Future<Long>> parts = new ArrayList<>();
       for (var e : touched.entrySet()) {

@@ -339,10 +339,8 @@ public final class ChecksStage {
     List<String> columns = profiledColumns();
     String eventTime = spec.table().eventTimeField();
     long lateSize = volumeMetric() == null ? 3_600_000L : volumeMetric().grain().size().toMillis();
-    // Per day, a profile and a seeded sampler per profiled column, by the column's index. A profile
-    // counts nulls and samples numbers, so it takes the record's raw values: strings stay undecoded.
-    Map<String, ColumnProfile[]> profiles = new TreeMap<>();
-    Map<String, SplittableRandom[]> samplers = new HashMap<>();
+    // A profile counts nulls and samples numbers, so it takes the record's raw values: strings stay undecoded.
+    Map<String, DayProfiles> profiles = new TreeMap<>();
     Schema positionsOf = null;
     int[] positions = null;
     int timePos = -1;
@@ -369,26 +367,16 @@ public final class ChecksStage {
       if (lastWm != Long.MIN_VALUE && Math.floorDiv(ts, lateSize) * lateSize + lateSize <= lastWm) {
         lateByDay.merge(day, 1L, Long::sum);
       }
-      ColumnProfile[] dayProfiles = profiles.computeIfAbsent(day, d -> {
-        ColumnProfile[] ps = new ColumnProfile[columns.size()];
-        SplittableRandom[] rs = new SplittableRandom[columns.size()];
-        for (int i = 0; i < ps.length; i++) {
-          ps[i] = new ColumnProfile();
-          rs[i] = ColumnQualityCheck.random(d, columns.get(i));
-        }
-        samplers.put(d, rs);
-        return ps;
-      });
-      SplittableRandom[] dayRandom = samplers.get(day);
+      DayProfiles dp = profiles.computeIfAbsent(day, d -> DayProfiles.of(d, columns));
       for (int i = 0; i < positions.length; i++) {
-        dayProfiles[i].add(positions[i] < 0 ? null : after.get(positions[i]), dayRandom[i]);
+        dp.profiles()[i].add(positions[i] < 0 ? null : after.get(positions[i]), dp.random()[i]);
       }
     }
     Map<String, Map<String, ColumnProfile>> current = new TreeMap<>();
-    profiles.forEach((day, ps) -> {
+    profiles.forEach((day, dp) -> {
       Map<String, ColumnProfile> byCol = current.computeIfAbsent(day, k -> new TreeMap<>());
-      for (int i = 0; i < ps.length; i++) {
-        byCol.put(columns.get(i), ps[i]);
+      for (int i = 0; i < columns.size(); i++) {
+        byCol.put(columns.get(i), dp.profiles()[i]);
       }
     });
     delivery.duplicates(ctx, table, delivered, changed, redelivered);
@@ -413,6 +401,19 @@ public final class ChecksStage {
       state.through = until;
     }
     return new EventsChecked(state, ec);
+  }
+
+  /** One day's profile and seeded sampler per profiled column, by the column's index. */
+  private record DayProfiles(ColumnProfile[] profiles, SplittableRandom[] random) {
+    static DayProfiles of(String day, List<String> columns) {
+      ColumnProfile[] ps = new ColumnProfile[columns.size()];
+      SplittableRandom[] rs = new SplittableRandom[columns.size()];
+      for (int i = 0; i < ps.length; i++) {
+        ps[i] = new ColumnProfile();
+        rs[i] = ColumnQualityCheck.random(day, columns.get(i));
+      }
+      return new DayProfiles(ps, rs);
+    }
   }
 
   /** Each column's position in {@code schema}; -1 where the schema has no such field (profiled as null). */

@@ -62,17 +62,11 @@ final class WindowAggregate {
     valueOf = new Object[n];
     for (int i = 0; i < n; i++) {
       String field = measures.get(i).field();
-      firstOfField[i] = i;
-      for (int j = 0; j < i && field != null; j++) {
-        if (field.equals(measures.get(j).field())) {
-          firstOfField[i] = j;
-          break;
-        }
-      }
+      firstOfField[i] = field == null ? i : first(measures, field, false);
       extremes[i] = field != null && measures.stream().anyMatch(m -> field.equals(m.field())
           && (m.kind() == Measure.Kind.MIN || m.kind() == Measure.Kind.MAX));
       Measure.Kind kind = measures.get(i).kind();
-      int first = kind.numeric ? firstNumeric(measures, field) : i;
+      int first = kind.numeric ? first(measures, field, true) : i;
       owner[i] = first == i;
       sum[i] = owner[i] ? new ExactSum() : sum[first];
       min[i] = Double.POSITIVE_INFINITY;
@@ -83,9 +77,10 @@ final class WindowAggregate {
     }
   }
 
-  private static int firstNumeric(List<Measure> measures, String field) {
+  /** The first measure of {@code field} (only numeric ones if {@code numeric}); one must exist. */
+  private static int first(List<Measure> measures, String field, boolean numeric) {
     for (int j = 0; ; j++) {
-      if (measures.get(j).kind().numeric && field.equals(measures.get(j).field())) {
+      if ((!numeric || measures.get(j).kind().numeric) && field.equals(measures.get(j).field())) {
         return j;
       }
     }
