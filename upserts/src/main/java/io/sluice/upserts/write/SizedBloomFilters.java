@@ -53,8 +53,9 @@ final class SizedBloomFilters {
 
   /**
    * What Hudi's {@code getUpdateHandle} does, with the filter sized for the base file's records plus the
-   * incoming ones (an upper bound: updates replace stored records). Callers use Hudi's own handle
-   * without meta fields, where no filter is written and a key generator is needed.
+   * incoming ones (an upper bound: updates replace stored records), and for a plain merge a
+   * {@link CachedSchemaMergeHandle}. Callers use Hudi's own handle without meta fields, where no filter
+   * is written and a key generator is needed.
    */
   static <T> HoodieMergeHandle<?, ?, ?, ?> mergeHandle(WriteOperationType operation, HoodieWriteConfig config,
                                                        String instantTime, HoodieTable table, String partitionPath,
@@ -68,8 +69,12 @@ final class SizedBloomFilters {
       long stored = base.isPresent() ? storedRecords(table, base.get()) : 0;
       sized = forRecords(config, (int) Math.min(Integer.MAX_VALUE, stored + incoming.size()));
     }
-    return HoodieMergeHandleFactory.create(operation, sized, instantTime, table, incoming.iterator(), partitionPath,
-        fileId, taskContext, Option.empty());
+    boolean plainMerge = !table.requireSortedRecords() && !table.getMetaClient().getTableConfig().isCDCEnabled()
+        && (WriteOperationType.isChangingRecords(operation) || !sized.allowDuplicateInserts());
+    return plainMerge
+        ? new CachedSchemaMergeHandle<>(sized, instantTime, table, incoming.iterator(), partitionPath, fileId, taskContext)
+        : HoodieMergeHandleFactory.create(operation, sized, instantTime, table, incoming.iterator(), partitionPath,
+            fileId, taskContext, Option.empty());
   }
 
   private static long storedRecords(HoodieTable table, HoodieBaseFile file) {
