@@ -10,6 +10,7 @@ import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.index.HoodieIndex;
 import org.apache.hudi.table.HoodieJavaCopyOnWriteTable;
 import org.apache.hudi.table.HoodieJavaMergeOnReadTable;
 import org.apache.hudi.table.HoodieTable;
@@ -18,8 +19,9 @@ import org.apache.hudi.table.action.HoodieWriteMetadata;
 /**
  * Hudi's Java write client whose upserts write their file groups on up to {@code threads} threads.
  * The Java client writes one bucket after another on the caller's thread; Spark runs the same handles
- * side by side in one executor JVM, which is what makes them safe to run concurrently. Everything
- * else (tagging, partitioning, commit, compaction) is Hudi's own, unchanged.
+ * side by side in one executor JVM, which is what makes them safe to run concurrently. A bloom index
+ * checks its candidate files side by side too ({@link ParallelBloomIndexHelper}). Everything else
+ * (partitioning, commit, compaction) is Hudi's own, unchanged.
  */
 public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
   private final int threads;
@@ -57,6 +59,11 @@ public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
                                                          List<HoodieRecord<T>> records) {
       return new ParallelUpsertExecutor<>(context, config, this, instantTime, records, threads).execute();
     }
+
+    @Override
+    protected HoodieIndex getIndex(HoodieWriteConfig config, HoodieEngineContext context) {
+      return ParallelBloomIndexHelper.index(config);
+    }
   }
 
   private static final class MergeOnRead<T> extends HoodieJavaMergeOnReadTable<T> {
@@ -72,6 +79,11 @@ public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
                                                          List<HoodieRecord<T>> records) {
       return new ParallelUpsertDeltaExecutor<>((HoodieJavaEngineContext) context, config, this, instantTime, records,
           threads).execute();
+    }
+
+    @Override
+    protected HoodieIndex getIndex(HoodieWriteConfig config, HoodieEngineContext context) {
+      return ParallelBloomIndexHelper.index(config);
     }
   }
 }

@@ -1,0 +1,66 @@
+package io.sluice.upserts.write;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hudi.common.data.HoodiePairData;
+import org.apache.hudi.common.engine.HoodieEngineContext;
+import org.apache.hudi.common.model.HoodieFileGroupId;
+import org.apache.hudi.common.model.HoodieKey;
+import org.apache.hudi.common.model.HoodieRecordLocation;
+import org.apache.hudi.common.util.StringUtils;
+import org.apache.hudi.common.util.collection.ImmutablePair;
+import org.apache.hudi.common.util.collection.Pair;
+import org.apache.hudi.config.HoodieWriteConfig;
+import org.apache.hudi.index.HoodieIndex;
+import org.apache.hudi.index.JavaHoodieIndexFactory;
+import org.apache.hudi.index.bloom.BloomIndexFileInfo;
+import org.apache.hudi.index.bloom.HoodieBloomIndex;
+import org.apache.hudi.index.bloom.HoodieBloomIndexCheckFunction;
+import org.apache.hudi.index.bloom.ListBasedHoodieBloomIndexHelper;
+import org.apache.hudi.io.HoodieKeyLookupResult;
+import org.apache.hudi.table.HoodieTable;
+
+/**
+ * Hudi's bloom index lookup for the Java engine, with the candidate files checked side by side. Hudi's
+ * list-based helper checks one file after another on the caller's thread (read its filter, then the
+ * stored keys for the keys that pass it); Spark checks files in parallel tasks. Here each file is one
+ * task of the engine context's {@code flatMap}, which the Java engine runs as a parallel stream.
+ */
+final class ParallelBloomIndexHelper extends ListBasedHoodieBloomIndexHelper {
+  private static final ParallelBloomIndexHelper INSTANCE = new ParallelBloomIndexHelper();
+
+  private ParallelBloomIndexHelper() {}
+
+  /** The index Hudi's Java engine would make for {@code config}, with this helper if it is a bloom index. */
+  static HoodieIndex<?, ?> index(HoodieWriteConfig config) {
+    boolean bloom = StringUtils.isNullOrEmpty(config.getIndexClass())
+        && config.getIndexType() == HoodieIndex.IndexType.BLOOM;
+    return bloom ? new HoodieBloomIndex(config, INSTANCE) : JavaHoodieIndexFactory.createIndex(config);
+  }
+
+  @Override
+  public HoodiePairData<HoodieKey, HoodieRecordLocation> findMatchingFilesForRecordKeys(
+      HoodieWriteConfig config, HoodieEngineContext context, HoodieTable table,
+      HoodiePairData<String, String> partitionRecordKeyPairs, HoodiePairData<HoodieFileGroupId, String> fileComparisonPairs,
+      Map<String, List<BloomIndexFileInfo>> partitionToFileInfo, Map<String, Long> recordsPerPartition) {
+    List<List<Pair<HoodieFileGroupId, String>>> byFile = new ArrayList<>(fileComparisonPairs.collectAsList().stream()
+        .collect(Collectors.groupingBy(Pair::getLeft, TreeMap::new, Collectors.toList())).values());
+    // Largest first: the parallel stream then ends on small files rather than waiting on one large one.
+    byFile.sort(Comparator.comparingInt(List<Pair<HoodieFileGroupId, String>>::size).reversed());
+    List<HoodieKeyLookupResult> found = context.flatMap(byFile, pairs -> {
+      HoodieBloomIndexCheckFunction<Pair<HoodieFileGroupId, String>> check =
+          new HoodieBloomIndexCheckFunction<>(table, config, Pair::getLeft, Pair::getRight);
+      List<HoodieKeyLookupResult> results = new ArrayList<>();
+      check.apply(pairs.iterator()).forEachRemaining(results::addAll);
+      return results.stream().filter(r -> !r.getMatchingRecordKeys().isEmpty());
+    }, Math.max(1, byFile.size()));
+    return context.parallelize(found).flatMap(r -> r.getMatchingRecordKeys().stream()
+        .map(key -> new ImmutablePair<>(r, key)).iterator()
+    ).mapToPair(p -> new ImmutablePair<>(new HoodieKey(p.getRight(), p.getLeft().getPartitionPath()),
+        new HoodieRecordLocation(p.getLeft().getBaseInstantTime(), p.getLeft().getFileId())));
+  }
+}
