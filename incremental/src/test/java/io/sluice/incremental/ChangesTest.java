@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,29 +27,9 @@ class ChangesTest {
   static final long T0 = 1_715_000_000_000L;
 
   MiniBatch pipeline(String type, int days, String hudiExtra) throws Exception {
-    PipelineSpec spec = TestPipeline.create(dir, "p", """
-        {"type":"record","name":"E","fields":[
-          {"name":"id","type":"string"},
-          {"name":"v","type":"long"},
-          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"},
-          {"name":"del","type":"boolean","default":false}]}""", """
-        name: inc
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: %s
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-          delete-field: del
-        hudi:
-          hoodie.compact.inline.max.delta.commits: "3"
-        %s
-        """.formatted(dir.resolve("work"), type, hudiExtra == null ? "" : hudiExtra.indent(2)));
+    PipelineSpec spec = TestPipeline.keyedEvents(dir).name("inc").type(type)
+        .field("{\"name\":\"del\",\"type\":\"boolean\",\"default\":false}").table("delete-field: del")
+        .hudi("hoodie.compact.inline.max.delta.commits: \"3\"").hudi(hudiExtra == null ? "" : hudiExtra).create();
     return new MiniBatch(spec, new Configuration());
   }
 

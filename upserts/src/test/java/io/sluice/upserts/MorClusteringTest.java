@@ -40,27 +40,8 @@ class MorClusteringTest {
   }
 
   MiniBatch pipeline(String specName, String type, String hudiExtra) throws Exception {
-    spec = TestPipeline.create(dir, specName, """
-        {"type":"record","name":"E","fields":[
-          {"name":"id","type":"string"},
-          {"name":"v","type":"long"},
-          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"}]}""", """
-        name: clu
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: %s
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-        hudi:
-          hoodie.compact.inline.max.delta.commits: "100"
-        %s
-        """.formatted(dir.resolve("work"), type, hudiExtra.indent(2)));
+    spec = TestPipeline.keyedEvents(dir).specFile(specName).name("clu").type(type)
+        .hudi("hoodie.compact.inline.max.delta.commits: \"100\"").hudi(hudiExtra).create();
     return new MiniBatch(spec, new Configuration());
   }
 

@@ -20,27 +20,8 @@ class MorSmallFileRegressionTest {
   @TempDir Path dir;
 
   private MiniBatch pipeline(String hudi) throws Exception {
-    PipelineSpec spec = TestPipeline.create(dir, "p", """
-        {"type":"record","name":"E","fields":[
-          {"name":"id","type":"string"},
-          {"name":"v","type":"long"},
-          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"}]}""", """
-        name: mor
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: mor
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-        hudi:
-          hoodie.compact.inline.max.delta.commits: "20"
-        %s
-        """.formatted(dir.resolve("work"), hudi.indent(2)));
+    PipelineSpec spec = TestPipeline.keyedEvents(dir).name("mor").type("mor")
+        .hudi("hoodie.compact.inline.max.delta.commits: \"20\"").hudi(hudi).create();
     return new MiniBatch(spec, new Configuration());
   }
 

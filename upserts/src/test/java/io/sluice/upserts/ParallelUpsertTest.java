@@ -32,32 +32,15 @@ class ParallelUpsertTest {
 
   private MiniBatch pipeline(String type, int threads, String extraHudi, String name) throws Exception {
     Path root = Files.createDirectories(dir.resolve(name));
-    PipelineSpec spec = TestPipeline.create(root, "p", """
-        {"type":"record","name":"E","fields":[
-          {"name":"id","type":"string"},
-          {"name":"v","type":"long"},
-          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"},
-          {"name":"gone","type":["null","boolean"],"default":null}]}""", """
-        name: par
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: %s
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-          delete-field: gone
-          write-threads: %d
-        hudi:
-          # small insert buckets, so every batch writes many file groups
-          hoodie.copyonwrite.insert.auto.split: "false"
-          hoodie.copyonwrite.insert.split.size: "150"
-          hoodie.compact.inline.max.delta.commits: "2"
-        %s""".formatted(root.resolve("work"), type, threads, extraHudi));
+    PipelineSpec spec = TestPipeline.keyedEvents(root).name("par").type(type)
+        .field("{\"name\":\"gone\",\"type\":[\"null\",\"boolean\"],\"default\":null}")
+        .table("delete-field: gone\nwrite-threads: " + threads)
+        .hudi("""
+            # small insert buckets, so every batch writes many file groups
+            hoodie.copyonwrite.insert.auto.split: "false"
+            hoodie.copyonwrite.insert.split.size: "150"
+            hoodie.compact.inline.max.delta.commits: "2"
+            """).hudi(extraHudi).create();
     return new MiniBatch(spec, new Configuration());
   }
 

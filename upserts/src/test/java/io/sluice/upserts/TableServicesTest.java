@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,29 +23,12 @@ class TableServicesTest {
   @ParameterizedTest
   @ValueSource(strings = {"cow", "mor"})
   void tableStaysCorrectAndHealthyOverManyBatches(String type) throws Exception {
-    PipelineSpec spec = TestPipeline.create(dir, "p", """
-        {"type":"record","name":"E","fields":[
-          {"name":"id","type":"string"},
-          {"name":"v","type":"long"},
-          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"}]}""", """
-        name: svc
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: %s
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-        hudi:
-          hoodie.cleaner.commits.retained: "2"
-          hoodie.keep.min.commits: "4"
-          hoodie.keep.max.commits: "5"
-          hoodie.compact.inline.max.delta.commits: "3"
-        """.formatted(dir.resolve("work"), type));
+    PipelineSpec spec = TestPipeline.keyedEvents(dir).name("svc").type(type).hudi("""
+        hoodie.cleaner.commits.retained: "2"
+        hoodie.keep.min.commits: "4"
+        hoodie.keep.max.commits: "5"
+        hoodie.compact.inline.max.delta.commits: "3"
+        """).create();
     Path landing = TestPipeline.landing(spec);
     Map<String, Long> expected = new HashMap<>();
     MiniBatch mb = new MiniBatch(spec, new Configuration());

@@ -2,7 +2,6 @@ package io.sluice.upserts.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.testing.TestPipeline;
 import io.sluice.upserts.MiniBatch;
 import java.io.IOException;
@@ -29,30 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CachedSchemaMergeHandleTest {
   private static final long T0 = 1_715_000_000_000L;
-  private static final String FIELDS = """
-      {"name":"id","type":"string"},
-      {"name":"v","type":"long"},
-      {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-      {"name":"seq","type":"long"}""";
 
   @TempDir Path dir;
 
-  private MiniBatch pipeline(String extraField) throws IOException {
-    PipelineSpec spec = TestPipeline.create(dir, "p", "{\"type\":\"record\",\"name\":\"E\",\"fields\":[" + FIELDS
-        + extraField + "]}", """
-        name: cs
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: cow
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-        """.formatted(dir.resolve("work")));
-    return new MiniBatch(spec, new Configuration());
+  private MiniBatch pipeline(String... extraFields) throws IOException {
+    TestPipeline.KeyedEvents events = TestPipeline.keyedEvents(dir).name("cs");
+    for (String f : extraFields) {
+      events.field(f);
+    }
+    return new MiniBatch(events.create(), new Configuration());
   }
 
   private void land(String name, int from, int to, int step, long seq) throws IOException {
@@ -89,7 +73,7 @@ class CachedSchemaMergeHandleTest {
 
   @Test
   void copiedRecordsKeepTheirDataAndCommitAndNameTheNewFile() throws Exception {
-    MiniBatch mb = pipeline("");
+    MiniBatch mb = pipeline();
     land("1.jsonl", 0, 400, 1, 1);
     mb.runOnce();
     Map<String, GenericRecord> before = latestRows();
@@ -123,10 +107,10 @@ class CachedSchemaMergeHandleTest {
 
   @Test
   void recordsOfAnOlderSchemaAreRewrittenIntoTheEvolvedOne() throws Exception {
-    MiniBatch mb = pipeline("");
+    MiniBatch mb = pipeline();
     land("1.jsonl", 0, 200, 1, 1);
     mb.runOnce();
-    MiniBatch evolved = pipeline(",{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}");
+    MiniBatch evolved = pipeline("{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}");
     StringBuilder b = new StringBuilder();
     for (int k = 0; k < 200; k += 20) {
       b.append(String.format("{\"id\":\"k%d\",\"v\":%d,\"ts\":%d,\"seq\":2,\"note\":\"n%d\"}%n", k, 2000 + k, T0 + k, k));

@@ -41,33 +41,17 @@ class ParallelBloomIndexHelperTest {
 
   @Test
   void tagsTheSameLocationsAsHudisListBasedLookup() throws Exception {
-    PipelineSpec spec = TestPipeline.create(dir, "p", """
-        {"type":"record","name":"E","fields":[
-          {"name":"id","type":"string"},
-          {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-          {"name":"seq","type":"long"}]}""", """
-        name: bi
-        work-dir: %s
-        source:
-          schema: e.avsc
-          validation:
-            max-future-skew: 3650d
-        table:
-          type: cow
-          record-key: [id]
-          ordering-field: seq
-          event-time-field: ts
-        hudi:
-          # small inserts start new file groups instead of filling the small files
-          hoodie.copyonwrite.insert.auto.split: "false"
-          hoodie.copyonwrite.insert.split.size: "100"
-        """.formatted(dir.resolve("work")));
+    PipelineSpec spec = TestPipeline.keyedEvents(dir).name("bi").hudi("""
+        # small inserts start new file groups instead of filling the small files
+        hoodie.copyonwrite.insert.auto.split: "false"
+        hoodie.copyonwrite.insert.split.size: "100"
+        """).create();
     MiniBatch mb = new MiniBatch(spec, new Configuration());
     // Two batches, each writing new file groups in three partitions: several files to check per partition.
     for (int batch = 0; batch < 2; batch++) {
       StringBuilder b = new StringBuilder();
       for (int k = batch * 600; k < (batch + 1) * 600; k++) {
-        b.append(String.format("{\"id\":\"k%d\",\"ts\":%d,\"seq\":1}%n", k, T0 + (k % 3) * DAY));
+        b.append(String.format("{\"id\":\"k%d\",\"v\":%d,\"ts\":%d,\"seq\":1}%n", k, k, T0 + (k % 3) * DAY));
       }
       Files.writeString(TestPipeline.landing(spec).resolve(batch + ".jsonl"), b);
       mb.runOnce();
