@@ -174,19 +174,20 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   }
 
   boolean deleted(Properties props) {
-    DeleteRule rule = lastDeleteRule;
+    DeleteRule rule = LAST_DELETE_RULE.get();
     if (rule == null || rule.props() != props || rule.schemaId() != schemaId) {
       rule = DeleteRule.of(props, schemaId, schema());
-      lastDeleteRule = rule;
+      LAST_DELETE_RULE.set(rule);
     }
     return rule.pos() >= 0 && rule.deletes(value(rule.pos()));
   }
 
   /**
-   * The delete rule last resolved: a write asks every record with the same properties, and looking the
-   * properties and field up each time was 5% of a batch's write threads.
+   * The delete rule this thread last resolved: a write handle asks every record with the same
+   * properties, and looking the properties and field up each time was 5% of a batch's write threads.
+   * Per thread, because concurrent handles may hold different configs (sized bloom filters).
    */
-  private static volatile DeleteRule lastDeleteRule;
+  private static final ThreadLocal<DeleteRule> LAST_DELETE_RULE = new ThreadLocal<>();
 
   /**
    * How a record of one schema says it is deleted under one set of payload properties (compared by
