@@ -1,5 +1,6 @@
 package io.sluice.upserts.write;
 
+import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hudi.client.HoodieJavaWriteClient;
@@ -11,6 +12,7 @@ import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.index.HoodieIndex;
+import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieJavaCopyOnWriteTable;
 import org.apache.hudi.table.HoodieJavaMergeOnReadTable;
 import org.apache.hudi.table.HoodieTable;
@@ -58,6 +60,13 @@ public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
     public HoodieWriteMetadata<List<WriteStatus>> upsert(HoodieEngineContext context, String instantTime,
                                                          List<HoodieRecord<T>> records) {
       return new ParallelUpsertExecutor<>(context, config, this, instantTime, records, threads).execute();
+    }
+
+    @Override
+    public void runMerge(HoodieMergeHandle<?, ?, ?, ?> handle, String instantTime, String fileId) throws IOException {
+      if (!FooterSchemaMerge.runIfSameSchema(this, handle)) {
+        super.runMerge(handle, instantTime, fileId);
+      }
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hudi.common.model.HoodieRecord;
@@ -103,6 +104,35 @@ class CachedSchemaMergeHandleTest {
       }
     }
     assertThat(copied).hasSize(360);
+  }
+
+  /** Parquet keeps an enum as a string; the merge reads the file in the write schema (FooterSchemaMerge). */
+  @Test
+  void copiedRecordsKeepAnEnumFieldAndItsSymbols() throws Exception {
+    MiniBatch mb = pipeline("{\"name\":\"kind\",\"type\":{\"type\":\"enum\",\"name\":\"Kind\",\"symbols\":[\"a\",\"b\",\"c\"]}}");
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < 300; k++) {
+      b.append(String.format("{\"id\":\"k%d\",\"v\":%d,\"ts\":%d,\"seq\":1,\"kind\":\"%s\"}%n", k, k, T0 + k,
+          "abc".charAt(k % 3)));
+    }
+    Files.writeString(dir.resolve("work/landing/cs/1.jsonl"), b);
+    mb.runOnce();
+    b.setLength(0);
+    for (int k = 0; k < 300; k += 10) {
+      b.append(String.format("{\"id\":\"k%d\",\"v\":%d,\"ts\":%d,\"seq\":2,\"kind\":\"c\"}%n", k, 2000 + k, T0 + k));
+    }
+    Files.writeString(dir.resolve("work/landing/cs/2.jsonl"), b);
+    mb.runOnce();
+
+    Map<String, GenericRecord> rows = latestRows();
+    assertThat(rows).hasSize(300);
+    for (var e : rows.entrySet()) {
+      int k = Integer.parseInt(e.getKey().substring(1));
+      String kind = k % 10 == 0 ? "c" : String.valueOf("abc".charAt(k % 3));
+      assertThat(e.getValue().get("kind")).as(e.getKey()).hasToString(kind);
+      assertThat(e.getValue().get("v")).as(e.getKey()).isEqualTo(k % 10 == 0 ? 2000L + k : (long) k);
+    }
+    assertThat(rows.get("k1").getSchema().getField("kind").schema().getType()).isEqualTo(Schema.Type.ENUM);
   }
 
   @Test
