@@ -22,8 +22,9 @@ import org.apache.hudi.table.action.HoodieWriteMetadata;
  * Hudi's Java write client whose upserts write their file groups on up to {@code threads} threads.
  * The Java client writes one bucket after another on the caller's thread; Spark runs the same handles
  * side by side in one executor JVM, which is what makes them safe to run concurrently. A bloom index
- * checks its candidate files side by side too ({@link ParallelBloomIndexHelper}). Everything else
- * (partitioning, commit, compaction) is Hudi's own, unchanged.
+ * checks its candidate files side by side too ({@link ParallelBloomIndexHelper}), and a COW merge
+ * reads a base file in the write schema when its footer holds that schema ({@link FooterSchemaMerge}).
+ * Everything else (partitioning, commit, compaction) is Hudi's own, unchanged.
  */
 public final class ParallelWriteClient<T> extends HoodieJavaWriteClient<T> {
   private final int threads;
