@@ -40,6 +40,12 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
   private static final long serialVersionUID = 1L;
   // Spilled records are read back in the same JVM, so a schema travels as its index here.
   private static final List<Schema> SCHEMAS = new CopyOnWriteArrayList<>();
+  /**
+   * The delete rule this thread last resolved: a write handle asks every record with the same
+   * properties, and looking the properties and field up each time was 5% of a batch's write threads.
+   * Per thread, because concurrent handles may hold different configs (sized bloom filters).
+   */
+  private static final ThreadLocal<DeleteRule> LAST_DELETE_RULE = new ThreadLocal<>();
 
   // The record's values sit after `offset` meta-field slots of the layout; no copy of them is kept,
   // so a held batch costs no extra array per record.
@@ -181,13 +187,6 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
     }
     return rule.pos() >= 0 && rule.deletes(value(rule.pos()));
   }
-
-  /**
-   * The delete rule this thread last resolved: a write handle asks every record with the same
-   * properties, and looking the properties and field up each time was 5% of a batch's write threads.
-   * Per thread, because concurrent handles may hold different configs (sized bloom filters).
-   */
-  private static final ThreadLocal<DeleteRule> LAST_DELETE_RULE = new ThreadLocal<>();
 
   /**
    * How a record of one schema says it is deleted under one set of payload properties (compared by

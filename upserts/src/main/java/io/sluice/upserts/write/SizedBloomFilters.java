@@ -38,6 +38,9 @@ final class SizedBloomFilters {
    * (~48 KB at Sluice's 10,000 keys) is at most ~1% of it, so it keeps Hudi's sizing.
    */
   static final long COUNT_BELOW_BYTES = 4L * 1024 * 1024;
+  /** Sized configs by the config they were derived from (by identity, which HoodieWriteConfig's equals is). */
+  private static final Map<HoodieWriteConfig, Map<Integer, HoodieWriteConfig>> SIZED =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private SizedBloomFilters() {}
 
@@ -61,9 +64,6 @@ final class SizedBloomFilters {
     });
   }
 
-  /** Sized configs by the config they were derived from (by identity, which HoodieWriteConfig's equals is). */
-  private static final Map<HoodieWriteConfig, Map<Integer, HoodieWriteConfig>> SIZED =
-      Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * What Hudi's {@code getUpdateHandle} does, with the filter sized for the base file's records plus the
