@@ -294,11 +294,12 @@ public final class ChecksStage {
   private RecordOutlierCheck.Summary scoreRecords(CheckContext ctx, ChangeSet ec, String since, String until) {
     ChecksSpec.Records cfg = spec.checks().records();
     String eventTime = spec.table().eventTimeField();
+    ToLongFunction<Object> toMillis = EventSchemas.eventTimeMillis(eventsSchema, eventTime);
     List<RecordBatch.Event> evs = new ArrayList<>();
     for (Change ch : ec.changes()) {
       if (ch.after() != null) {
         RecordView v = new RecordView(ch.after());
-        evs.add(new RecordBatch.Event(ch.key(), EventSchemas.eventTimeMillis(eventsSchema, eventTime, v.get(eventTime)), v));
+        evs.add(new RecordBatch.Event(ch.key(), toMillis.applyAsLong(v.get(eventTime)), v));
       }
     }
     if (evs.isEmpty()) {

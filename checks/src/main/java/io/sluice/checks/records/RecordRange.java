@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,13 +53,14 @@ public final class RecordRange {
     }
     String entity = spec.checks().records().entity();
     String eventTime = spec.table().eventTimeField();
+    ToLongFunction<Object> toMillis = EventSchemas.eventTimeMillis(schema, eventTime);
     SplittableRandom rnd = new SplittableRandom(seed);
     List<RecordBatch.Event> sample = new ArrayList<>();
     Map<String, Long> counts = new HashMap<>();
     long seen = 0;
     for (Map.Entry<LocalDate, List<String>> day : days.entrySet()) {
       List<RecordBatch.Event> all = new ArrayList<>();
-      reader.forEach(day.getValue(), r -> all.add(event(r, schema, eventTime)));
+      reader.forEach(day.getValue(), r -> all.add(event(r, eventTime, toMillis)));
       Map<String, Long> dayCounts = RecordBatch.countEntityHours(all, entity);
       for (RecordBatch.Event e : all) {
         seen++;
@@ -86,9 +88,9 @@ public final class RecordRange {
     return new RecordBatch(sample, entity, counts);
   }
 
-  private static RecordBatch.Event event(GenericRecord r, Schema schema, String eventTime) {
+  private static RecordBatch.Event event(GenericRecord r, String eventTime, ToLongFunction<Object> toMillis) {
     RecordView v = new RecordView(r);
     return new RecordBatch.Event(String.valueOf(v.get(HoodieRecord.RECORD_KEY_METADATA_FIELD)),
-        EventSchemas.eventTimeMillis(schema, eventTime, v.get(eventTime)), v);
+        toMillis.applyAsLong(v.get(eventTime)), v);
   }
 }

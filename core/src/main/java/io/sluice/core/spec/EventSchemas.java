@@ -89,12 +89,10 @@ public final class EventSchemas {
     return HOURS[(int) (Math.floorMod(eventTimeMillis, DAY_MILLIS) / 3_600_000L)];
   }
 
-  /** Converts a value of the event-time field to epoch millis, honouring timestamp-micros. */
-  public static long eventTimeMillis(Schema userSchema, String field, Object value) {
-    return eventTimeMillis(userSchema, field).applyAsLong(value);
-  }
-
-  /** The conversion of {@link #eventTimeMillis(Schema, String, Object)}, with the field's type looked up once. */
+  /**
+   * Converts values of the event-time field {@code field} to epoch millis, honouring timestamp-micros;
+   * the field's type is looked up once, here.
+   */
   public static ToLongFunction<Object> eventTimeMillis(Schema userSchema, String field) {
     Schema s = SpecValidator.nonNull(userSchema.getField(field).schema());
     return s.getLogicalType() instanceof LogicalTypes.TimestampMicros

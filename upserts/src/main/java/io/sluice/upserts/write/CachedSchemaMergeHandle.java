@@ -23,8 +23,7 @@ import org.apache.hudi.table.HoodieTable;
  * differs still go through Hudi's rewrite.
  */
 final class CachedSchemaMergeHandle<T, I, K, O> extends HoodieMergeHandle<T, I, K, O> {
-  /** The last record schema found equal to the write schema; records of one file share one instance. */
-  private Schema equalToWriteSchema;
+  private final EqualSchema isWriteSchema;
   /** The new file's name as Avro bytes: a String would be encoded to UTF-8 again for every record. */
   private Utf8 fileName;
 
@@ -32,13 +31,14 @@ final class CachedSchemaMergeHandle<T, I, K, O> extends HoodieMergeHandle<T, I, 
                           Iterator<HoodieRecord<T>> records, String partitionPath, String fileId,
                           TaskContextSupplier taskContext) {
     super(config, instantTime, table, records, partitionPath, fileId, taskContext, Option.empty());
+    this.isWriteSchema = new EqualSchema(writeSchemaWithMetaFields);
   }
 
   @Override
   protected void writeToFile(HoodieKey key, HoodieRecord<T> record, Schema schema, Properties props,
                              boolean preserveRecordMetadata) throws IOException {
     if (!(record instanceof HoodieAvroIndexedRecord) || !(record.getData() instanceof GenericRecord data)
-        || !hasWriteSchema(data)) {
+        || !isWriteSchema.test(data.getSchema())) {
       super.writeToFile(key, record, schema, props, preserveRecordMetadata);
       return;
     }
@@ -52,17 +52,5 @@ final class CachedSchemaMergeHandle<T, I, K, O> extends HoodieMergeHandle<T, I, 
     } else {
       fileWriter.writeWithMetadata(key, record, writeSchemaWithMetaFields);
     }
-  }
-
-  private boolean hasWriteSchema(GenericRecord data) {
-    Schema s = data.getSchema();
-    if (s == writeSchemaWithMetaFields || s == equalToWriteSchema) {
-      return true;
-    }
-    if (s.equals(writeSchemaWithMetaFields)) {
-      equalToWriteSchema = s;
-      return true;
-    }
-    return false;
   }
 }

@@ -72,29 +72,23 @@ public final class InMemoryPayload implements HoodieRecordPayload<InMemoryPayloa
 
   /** Payloads for records of one table schema. */
   public static final class Factory {
-    private final Schema tableSchema;
     private final int schemaId;
     private final int offset;
-    // The last record schema found equal to the table's (records of a batch share one instance).
-    private volatile Schema checkedEqual;
+    private final EqualSchema isTableSchema;
 
     private Factory(Schema tableSchema) {
-      this.tableSchema = tableSchema;
       Schema withMeta = HoodieAvroUtils.addMetadataFields(tableSchema, false);
       this.schemaId = register(withMeta);
       this.offset = withMeta.getFields().size() - tableSchema.getFields().size();
+      this.isTableSchema = new EqualSchema(tableSchema);
     }
 
     /** A payload holding {@code record}'s values; the record must have the factory's schema. */
     public InMemoryPayload of(GenericRecord record, Comparable<?> orderingVal) {
       Schema s = record.getSchema();
-      if (s != tableSchema && s != checkedEqual) {
-        // A deep Schema.equals per record was 5% of a batch's write: check each instance once.
-        if (!s.equals(tableSchema)) {
-          throw new IllegalArgumentException("record schema " + s.getFullName()
-              + " differs from the table schema the payloads were made for");
-        }
-        checkedEqual = s;
+      if (!isTableSchema.test(s)) {
+        throw new IllegalArgumentException("record schema " + s.getFullName()
+            + " differs from the table schema the payloads were made for");
       }
       return new InMemoryPayload(record, offset, schemaId, orderingVal);
     }
