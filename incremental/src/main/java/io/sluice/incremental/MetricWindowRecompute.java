@@ -294,9 +294,14 @@ public final class MetricWindowRecompute {
           k -> {
             List<Object> values = Arrays.asList(k.dims);
             String dims = dimsKey(m.spec().dimensions(), values);
-            return new DeltaGroup(metric, window, rowKey(m.spec(), window, dims), group(m, window, dims, values));
+            return new DeltaGroup(metric, window, rowKey(m.spec(), window, dims), group(m, window, dims, values),
+                new WindowAggregate(m.measures()));
           });
-      (added ? g.added : g.removed).add(event);
+      if (added) {
+        g.added.add(event);
+      } else {
+        g.removed.add(event);
+      }
     }
 
     /** The delta groups by metrics-table row key; ends the planning of deltas. */
@@ -333,11 +338,15 @@ public final class MetricWindowRecompute {
     }
   }
 
-  /** A group kept by delta: its row's identity and the records that entered and left it. */
+  /**
+   * A group kept by delta: its row's identity, the records that entered it, folded as they are planned
+   * (while each record is still in the cache), and those that left it, which are applied one by one
+   * because a removal can fail.
+   */
   private record DeltaGroup(int metric, long window, String rowKey, Map<String, Object> group,
-      List<Map<String, Object>> added, List<Map<String, Object>> removed) {
-    DeltaGroup(int metric, long window, String rowKey, Map<String, Object> group) {
-      this(metric, window, rowKey, group, new ArrayList<>(), new ArrayList<>());
+      WindowAggregate added, List<Map<String, Object>> removed) {
+    DeltaGroup(int metric, long window, String rowKey, Map<String, Object> group, WindowAggregate added) {
+      this(metric, window, rowKey, group, added, new ArrayList<>());
     }
   }
 
@@ -390,7 +399,7 @@ public final class MetricWindowRecompute {
         plan.recompute(g.metric(), g.window());
         continue;
       }
-      g.added().forEach(a::add);
+      a.merge(g.added());
       groups.put(d.getKey(), g.group());
       aggs.put(d.getKey(), a);
     }
