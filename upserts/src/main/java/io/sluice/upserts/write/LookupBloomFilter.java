@@ -19,7 +19,7 @@ import org.apache.hudi.exception.HoodieIndexException;
  * Hudi sets a read filter's bits one call at a time (~1.4M calls for a 100K-key file) and hashes a key
  * once per row of a dynamic filter; this reads each row's bits as one array and hashes a key once.
  */
-final class LookupBloomFilter implements BloomFilter {
+public final class LookupBloomFilter implements BloomFilter {
   /** {@code InternalFilter}'s version marker; a positive first int is the older, unversioned header. */
   private static final int VERSION = -1;
 
@@ -42,7 +42,7 @@ final class LookupBloomFilter implements BloomFilter {
   }
 
   /** Reads the filter Hudi serialised as {@code serialized} with the footer's type code (SIMPLE or DYNAMIC_V0). */
-  static LookupBloomFilter fromString(String serialized, String typeCode) {
+  public static LookupBloomFilter fromString(String serialized, String typeCode) {
     BloomFilterTypeCode type;
     try {
       type = BloomFilterTypeCode.valueOf(typeCode.toUpperCase(java.util.Locale.ROOT));

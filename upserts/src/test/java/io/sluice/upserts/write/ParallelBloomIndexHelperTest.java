@@ -90,7 +90,13 @@ class ParallelBloomIndexHelperTest {
   private static Map<String, String> locations(HoodieIndex index, List<HoodieRecord<EmptyHoodieRecordPayload>> records,
                                                HoodieJavaEngineContext context, HoodieTable table) {
     Map<String, String> found = new HashMap<>();
-    for (Object o : index.tagLocation(HoodieListData.eager(new ArrayList<>(records)), context, table).collectAsList()) {
+    List<?> tagged = index.tagLocation(HoodieListData.eager(new ArrayList<>(records)), context, table).collectAsList();
+    assertThat(tagged).as("every record comes back once, new keys untagged").hasSameSizeAs(records);
+    for (int i = 0; i < tagged.size(); i++) {
+      assertThat(((HoodieRecord<?>) tagged.get(i)).getRecordKey()).as("record %d in order", i)
+          .isEqualTo(records.get(i).getRecordKey());
+    }
+    for (Object o : tagged) {
       HoodieRecord<?> r = (HoodieRecord<?>) o;
       if (r.isCurrentLocationKnown()) {
         String previous = found.put(r.getRecordKey(), r.getCurrentLocation().getFileId() + "@"
