@@ -70,7 +70,7 @@ public final class Changes implements IncrementalScan {
     SnapshotReader reader = new SnapshotReader(table, schema);
     String end = until != null ? until : reader.latestInstant().orElse(null);
     if (end == null || (since != null && since.compareTo(end) >= 0)) {
-      return new ChangeSet(since, end, List.of(), new TreeSet<>(), List.of(), new ScanMetrics(0, 0, 0, 0));
+      return new ChangeSet(since, end, List.of(), new TreeSet<>(), List.of(), new ScanMetrics(0, 0, 0, 0), Map.of());
     }
     HoodieTableMetaClient mc = reader.metaClient();
     HoodieTimeline commits = mc.getCommitsTimeline().filterCompletedInstants();
@@ -85,6 +85,8 @@ public final class Changes implements IncrementalScan {
     // File groups whose writes in the range include updates or deletes; in the others every changed
     // record is an insert and no key vanished, so their version as of `since` need not be read.
     Set<String> needBefore = new HashSet<>();
+    // File groups a create handle started in the range: none of their records existed at `since`.
+    Set<String> created = new HashSet<>();
     for (HoodieInstant i : range.getInstants()) {
       HoodieCommitMetadata md = metadata(i, commits);
       WriteOperationType op = md.getOperationType();
@@ -104,6 +106,9 @@ public final class Changes implements IncrementalScan {
           }
           if (st.getNumUpdateWrites() > 0 || st.getNumDeletes() > 0) {
             needBefore.add(fg);
+          }
+          if (HoodieWriteStat.NULL_COMMIT.equals(st.getPrevCommit())) {
+            created.add(fg);
           }
         }
       }
@@ -145,6 +150,7 @@ public final class Changes implements IncrementalScan {
       }
     }
     List<Change> changes = new ArrayList<>();
+    Map<String, List<GenericRecord>> newFileGroups = new LinkedHashMap<>();
     long[] totals = new long[3];
     OrderedReads.inOrder(parts, threads, p -> {
       List<String> set = p.set();
@@ -155,7 +161,8 @@ public final class Changes implements IncrementalScan {
         SnapshotReader.SliceRead after = reader.readFileGroup(partition, fileId, end, since, p.part(), p.parts());
         List<Change> out = new ArrayList<>();
         diff(partition, List.of(), after.records(), end, out, false);
-        return new FileGroupChanges(out, after.files(), after.bytes(), after.records().size());
+        return new FileGroupChanges(out, after.files(), after.bytes(), after.records().size(),
+            created.contains(set.get(0)) ? set.get(0) : null, after.records());
       }
       List<GenericRecord> beforeRecords = new ArrayList<>();
       List<GenericRecord> afterRecords = new ArrayList<>();
@@ -175,9 +182,15 @@ public final class Changes implements IncrementalScan {
       }
       List<Change> out = new ArrayList<>();
       diff(partition, beforeRecords, afterRecords, end, out, before);
-      return new FileGroupChanges(out, files, bytes, afterRecords.size() + beforeRecords.size());
+      // A file group created in the range and only inserted into: its read holds all of its records.
+      boolean whole = !before && set.size() == 1 && created.contains(set.get(0));
+      return new FileGroupChanges(out, files, bytes, afterRecords.size() + beforeRecords.size(),
+          whole ? set.get(0) : null, afterRecords);
     }, c -> {
       changes.addAll(c.changes());
+      if (c.newFileGroup() != null) {
+        newFileGroups.computeIfAbsent(c.newFileGroup(), k -> new ArrayList<>()).addAll(c.after());
+      }
       totals[0] += c.files();
       totals[1] += c.bytes();
       totals[2] += c.records();
@@ -186,7 +199,7 @@ public final class Changes implements IncrementalScan {
     long bytes = totals[1];
     long records = totals[2];
     return new ChangeSet(since, end, List.copyOf(instants), partitions, List.copyOf(changes),
-        new ScanMetrics(groups.size(), files, bytes, records));
+        new ScanMetrics(groups.size(), files, bytes, records), newFileGroups);
   }
 
   /** File groups ({@code partition \0 fileId}) in first-seen order, joined into sets by union-find. */
@@ -226,7 +239,9 @@ public final class Changes implements IncrementalScan {
     }
   }
 
-  private record FileGroupChanges(List<Change> changes, int files, long bytes, long records) {}
+  /** A set part's changes; {@code newFileGroup} names a file group created in the range, all of whose records are in {@code after}. */
+  private record FileGroupChanges(List<Change> changes, int files, long bytes, long records, String newFileGroup,
+      List<GenericRecord> after) {}
 
   /** Part {@code part} of {@code parts} of a set of file groups to read and diff. */
   private record SetPart(List<String> set, boolean before, int part, int parts) {}

@@ -191,7 +191,8 @@ public final class MetricWindowRecompute {
         }
       }
     }
-    return recompute(plan, maxEvent, latest, latest, false, consumed, cs.changes().size(), cs.metrics(), ms, t);
+    return recompute(plan, maxEvent, latest, latest, false, consumed, cs.changes().size(), cs.metrics(),
+        cs.newFileGroups(), ms, t);
   }
 
   /**
@@ -225,7 +226,7 @@ public final class MetricWindowRecompute {
     Plan plan = new Plan(null, everything ? null : completeDefinitions());
     plan.recomputeDays(days);
     return recompute(plan, prevMax, everything ? latest : consumed, latest, true, consumed, 0,
-        new ScanMetrics(0, 0, 0, 0), ms, t);
+        new ScanMetrics(0, 0, 0, 0), Map.of(), ms, t);
   }
 
   /**
@@ -366,8 +367,10 @@ public final class MetricWindowRecompute {
     return g;
   }
 
+  /** {@code held}: file groups whose records as of {@code readAsOf} the change read already holds. */
   private RecomputeReport recompute(Plan plan, long maxEventIn, String until, String readAsOf, boolean full,
-      String since, long changes, ScanMetrics scan, Map<String, Long> ms, long t) {
+      String since, long changes, ScanMetrics scan, Map<String, List<GenericRecord>> held, Map<String, Long> ms,
+      long t) {
     // 1. The metric rows of every touched date; the metrics table is small next to the events.
     Set<String> metricDays = plan.metricDays();
     SnapshotReader metricsReader = new SnapshotReader(metrics.table(), metrics.schema());
@@ -439,7 +442,7 @@ public final class MetricWindowRecompute {
     long[] maxEvent = {maxEventIn};
     // Records are aggregated on the folding threads, one set of groups each; the sets merge here.
     SnapshotReader.ReadStats read = partitions.isEmpty() || readAsOf == null ? new SnapshotReader.ReadStats(0, 0, 0)
-        : eventsReader.fold(partitions, readAsOf, fieldsRead(), () -> new SliceGroups(compiled), (p, rec) -> {
+        : eventsReader.fold(partitions, readAsOf, fieldsRead(), held, () -> new SliceGroups(compiled), (p, rec) -> {
           Map<String, Object> e = asMap(rec);
           long ts = eventMillis(rec);
           p.maxEvent = Math.max(p.maxEvent, ts);

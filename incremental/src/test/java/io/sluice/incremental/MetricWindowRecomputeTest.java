@@ -2,6 +2,7 @@ package io.sluice.incremental;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.spec.EventSchemas;
 import io.sluice.core.spec.PipelineSpec;
 import io.sluice.core.testing.TestPipeline;
 import io.sluice.upserts.MiniBatch;
@@ -459,6 +460,55 @@ class MetricWindowRecomputeTest {
     deleteTree(Path.of(java.net.URI.create(fresh.metricsBasePath())));
     new MetricWindowRecompute(fresh, conf).full(null, null);
     assertThat(MetricRows.canonical(m.metricsTable())).isEqualTo(MetricRows.canonical(freshTable));
+  }
+
+  @Test
+  void aRecomputeTakesTheFileGroupsABatchCreatedFromItsChangeRead() throws Exception {
+    // MOR inserts start new file groups; p50 and count_distinct windows are recomputed from their date
+    String metrics = """
+        metrics:
+          allowed-lateness: 2h
+          definitions:
+            - name: exact
+              grain: 1h
+              dimensions: [country]
+              measures: [count, p50(amount), count_distinct(user)]
+        """;
+    PipelineSpec spec = spec("held", "mor", metrics);
+    PipelineSpec fresh = spec("held_full", "mor", metrics);
+    Configuration conf = new Configuration();
+    MiniBatch ingest = new MiniBatch(spec, conf);
+    MetricWindowRecompute m = new MetricWindowRecompute(spec, conf);
+    Path landing = Path.of(java.net.URI.create(spec.source().landingDir()));
+    StringBuilder history = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      history.append(event(i, i % 7, COUNTRIES[i % 3], "view", 1.0 + i, T0 + (i % 10) * HOUR + i, 1, false));
+    }
+    Files.writeString(landing.resolve("history.jsonl"), history.toString());
+    ingest.runOnce();
+    m.incremental();
+    StringBuilder batch = new StringBuilder();
+    for (int i = 100; i < 150; i++) {
+      batch.append(event(i, i % 11, COUNTRIES[i % 3], "view", 2.0 + i, T0 + (i % 10) * HOUR + i, 1, false));
+    }
+    Files.writeString(landing.resolve("batch.jsonl"), batch.toString());
+    ingest.runOnce();
+
+    RecomputeReport r = m.incremental();
+    assertThat(r.partitionsRead()).isEqualTo(1);
+    assertThat(r.snapshotRecords()).as("the date's records, old and new").isEqualTo(150);
+    // only the history's file group came from storage; the batch's new one was taken from the change read
+    Path day = Path.of(java.net.URI.create(ingest.events().layout().basePath())).resolve("dt=" + EventSchemas.day(T0));
+    long historyBytes;
+    try (var files = Files.list(day)) {
+      historyBytes = files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().endsWith(r.until() + ".parquet"))
+          .mapToLong(f -> f.toFile().length()).sum();
+    }
+    assertThat(historyBytes).isPositive();
+    assertThat(r.snapshotBytes()).isEqualTo(historyBytes);
+    new MetricWindowRecompute(fresh, conf).full(null, null);
+    assertThat(MetricRows.canonical(m.metricsTable()))
+        .isEqualTo(MetricRows.canonical(new MetricWindowRecompute(fresh, conf).metricsTable()));
   }
 
   @Test

@@ -150,10 +150,14 @@ public final class SnapshotReader {
    * per-record work runs beside Parquet decoding even when one large file holds most of the records;
    * an accumulator sees records in no particular order. With {@code fields} (null: all), records
    * of plain base files carry only those fields, which Parquet then does not decode; records of
-   * slices with log files carry all. Read fields by name.
+   * slices with log files carry all. Read fields by name. File groups in {@code held} (keyed
+   * {@code partition + '\0' + fileId}, with all their records as of {@code asOf}, e.g. those an
+   * incremental read of the same range just read) are folded from there, not read again; they count as
+   * records but not as files or bytes read.
    */
   @SuppressWarnings("unchecked")
   public <A> ReadStats fold(Collection<String> partitions, String asOf, Collection<String> fields,
+                            Map<String, List<GenericRecord>> held,
                             Supplier<A> accumulator, BiConsumer<A, GenericRecord> add, Consumer<A> combine) {
     if (!open()) {
       return new ReadStats(0, 0, 0);
@@ -189,17 +193,22 @@ public final class SnapshotReader {
             }
           }));
         };
-        int files = read(s.getRight(), s.getLeft(), asOf, null, projection, r -> {
+        Consumer<GenericRecord> take = r -> {
           n[0]++;
           chunk[0].add(r);
           if (chunk[0].size() == FOLD_CHUNK) {
             submit.run();
           }
-        });
+        };
+        List<GenericRecord> inMemory = held.get(s.getLeft() + '\0' + s.getRight().getFileId());
+        if (inMemory != null) {
+          inMemory.forEach(take);
+        }
+        int files = inMemory != null ? 0 : read(s.getRight(), s.getLeft(), asOf, null, projection, take);
         if (!chunk[0].isEmpty()) {
           submit.run();
         }
-        return new long[] {n[0], files, s.getRight().getTotalFileSize()};
+        return new long[] {n[0], files, inMemory != null ? 0 : s.getRight().getTotalFileSize()};
       }, done -> {
         for (int i = 0; i < 3; i++) {
           totals[i] += done[i];
