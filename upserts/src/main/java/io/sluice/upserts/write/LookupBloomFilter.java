@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.Locale;
 import org.apache.hudi.common.bloom.BloomFilter;
 import org.apache.hudi.common.bloom.BloomFilterTypeCode;
 import org.apache.hudi.common.bloom.HashFunction;
@@ -45,7 +46,7 @@ public final class LookupBloomFilter implements BloomFilter {
   public static LookupBloomFilter fromString(String serialized, String typeCode) {
     BloomFilterTypeCode type;
     try {
-      type = BloomFilterTypeCode.valueOf(typeCode.toUpperCase(java.util.Locale.ROOT));
+      type = BloomFilterTypeCode.valueOf(typeCode.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Bloom Filter type code not recognizable " + typeCode, e);
     }
