@@ -41,6 +41,9 @@ public final class BloomLookupBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (files < 1 || keys < 1 || probes < 1 || rounds < 1) {
+      throw new IllegalArgumentException("--files, --keys, --probes and --rounds must each be at least 1");
+    }
     // Sluice's table settings (HudiTable): a dynamic filter of 10,000 keys per row at 1e-6, up to Hudi's 100,000.
     String type = BloomFilterTypeCode.DYNAMIC_V0.name();
     List<String> texts = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.sluice.upserts.HudiTable;
 import io.sluice.upserts.SnapshotReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -145,8 +146,10 @@ public final class Changes implements IncrementalScan {
         long bytes = reader.baseFileOnlyBytes(fg.substring(0, fg.indexOf('\0')), fg.substring(fg.indexOf('\0') + 1), end);
         n = bytes >= splitBytes ? threads : 1;
       }
+      // A file group created in the range and only inserted into: its read holds all of its records.
+      String newGroup = !before && set.size() == 1 && created.contains(set.get(0)) ? set.get(0) : null;
       for (int i = 0; i < n; i++) {
-        parts.add(new SetPart(set, before, i, n));
+        parts.add(new SetPart(set, before, i, n, newGroup));
       }
     }
     List<Change> changes = new ArrayList<>();
@@ -161,8 +164,8 @@ public final class Changes implements IncrementalScan {
         SnapshotReader.SliceRead after = reader.readFileGroup(partition, fileId, end, since, p.part(), p.parts());
         List<Change> out = new ArrayList<>();
         diff(partition, List.of(), after.records(), end, out, false);
-        return new FileGroupChanges(out, after.files(), after.bytes(), after.records().size(),
-            created.contains(set.get(0)) ? set.get(0) : null, after.records());
+        return new FileGroupChanges(out, after.files(), after.bytes(), after.records().size(), p.newFileGroup(),
+            after.records());
       }
       List<GenericRecord> beforeRecords = new ArrayList<>();
       List<GenericRecord> afterRecords = new ArrayList<>();
@@ -182,10 +185,8 @@ public final class Changes implements IncrementalScan {
       }
       List<Change> out = new ArrayList<>();
       diff(partition, beforeRecords, afterRecords, end, out, before);
-      // A file group created in the range and only inserted into: its read holds all of its records.
-      boolean whole = !before && set.size() == 1 && created.contains(set.get(0));
-      return new FileGroupChanges(out, files, bytes, afterRecords.size() + beforeRecords.size(),
-          whole ? set.get(0) : null, afterRecords);
+      return new FileGroupChanges(out, files, bytes, afterRecords.size() + beforeRecords.size(), p.newFileGroup(),
+          afterRecords);
     }, c -> {
       changes.addAll(c.changes());
       if (c.newFileGroup() != null) {
@@ -199,7 +200,7 @@ public final class Changes implements IncrementalScan {
     long bytes = totals[1];
     long records = totals[2];
     return new ChangeSet(since, end, List.copyOf(instants), partitions, List.copyOf(changes),
-        new ScanMetrics(groups.size(), files, bytes, records), newFileGroups);
+        new ScanMetrics(groups.size(), files, bytes, records), Collections.unmodifiableMap(newFileGroups));
   }
 
   /** File groups ({@code partition \0 fileId}) in first-seen order, joined into sets by union-find. */
@@ -243,8 +244,11 @@ public final class Changes implements IncrementalScan {
   private record FileGroupChanges(List<Change> changes, int files, long bytes, long records, String newFileGroup,
       List<GenericRecord> after) {}
 
-  /** Part {@code part} of {@code parts} of a set of file groups to read and diff. */
-  private record SetPart(List<String> set, boolean before, int part, int parts) {}
+  /**
+   * Part {@code part} of {@code parts} of a set of file groups to read and diff; {@code newFileGroup}
+   * names the set's one file group when it was created in the range and only inserted into.
+   */
+  private record SetPart(List<String> set, boolean before, int part, int parts, String newFileGroup) {}
 
   /** Insert-only file groups from this size up are read in parts on all readers (tests lower it). */
   static volatile long splitBytes = 32L * 1024 * 1024;

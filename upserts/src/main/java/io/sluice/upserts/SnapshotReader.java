@@ -201,14 +201,18 @@ public final class SnapshotReader {
           }
         };
         List<GenericRecord> inMemory = held.get(s.getLeft() + '\0' + s.getRight().getFileId());
+        int files = 0;
+        long bytes = 0;
         if (inMemory != null) {
           inMemory.forEach(take);
+        } else {
+          files = read(s.getRight(), s.getLeft(), asOf, null, projection, take);
+          bytes = s.getRight().getTotalFileSize();
         }
-        int files = inMemory != null ? 0 : read(s.getRight(), s.getLeft(), asOf, null, projection, take);
         if (!chunk[0].isEmpty()) {
           submit.run();
         }
-        return new long[] {n[0], files, inMemory != null ? 0 : s.getRight().getTotalFileSize()};
+        return new long[] {n[0], files, bytes};
       }, done -> {
         for (int i = 0; i < 3; i++) {
           totals[i] += done[i];

@@ -116,7 +116,7 @@ final class ParallelBloomIndexHelper extends ListBasedHoodieBloomIndexHelper {
    * bloom filter may hold, confirmed against the keys stored in the file. The filter is read as a
    * {@link LookupBloomFilter}.
    */
-  static HoodieKeyLookupResult checkFile(HoodieTable<?, ?, ?, ?> table, HoodieFileGroupId group, List<String> keys) {
+  private static HoodieKeyLookupResult checkFile(HoodieTable<?, ?, ?, ?> table, HoodieFileGroupId group, List<String> keys) {
     HoodieBaseFile base = table.getBaseFileOnlyView().getLatestBaseFile(group.getPartitionPath(), group.getFileId())
         .get();
     HoodieStorage storage = table.getStorage();

@@ -64,7 +64,6 @@ final class SizedBloomFilters {
     });
   }
 
-
   /**
    * What Hudi's {@code getUpdateHandle} does, with the filter sized for the base file's records plus the
    * incoming ones (an upper bound: updates replace stored records), and for a plain merge a
