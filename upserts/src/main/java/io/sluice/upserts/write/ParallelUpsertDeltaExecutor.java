@@ -11,18 +11,19 @@ import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
+import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
 import org.apache.hudi.table.action.commit.Partitioner;
 import org.apache.hudi.table.action.deltacommit.JavaUpsertDeltaCommitActionExecutor;
 
-/** Hudi's merge-on-read upsert with its buckets written in parallel ({@link BucketWrites}). */
+/** Hudi's merge-on-read upsert with its buckets written in parallel ({@link UpsertBuckets}). */
 final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionExecutor<T> {
-  private final BucketWrites buckets;
+  private final UpsertBuckets buckets;
   private final List<HoodieRecord<T>> records;
 
   ParallelUpsertDeltaExecutor(HoodieJavaEngineContext context, HoodieWriteConfig config, HoodieTable table,
                               String instantTime, List<HoodieRecord<T>> records, int threads) {
     super(context, config, table, instantTime, records);
-    this.buckets = new BucketWrites(threads);
+    this.buckets = new UpsertBuckets(threads, table, instantTime);
     this.records = records;
   }
 
@@ -42,9 +43,11 @@ final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionEx
   }
 
   @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
   protected Iterator<List<WriteStatus>> handleUpsertPartition(String instantTime, Integer partition, Iterator recordItr,
                                                               Partitioner partitioner) {
-    buckets.submit(() -> super.handleUpsertPartition(instantTime, partition, recordItr, partitioner));
+    buckets.submit(partition, (Iterator<HoodieRecord<T>>) recordItr, (JavaUpsertPartitioner<?>) partitioner,
+        records -> super.handleUpsertPartition(instantTime, partition, records, partitioner));
     return Collections.emptyIterator();
   }
 

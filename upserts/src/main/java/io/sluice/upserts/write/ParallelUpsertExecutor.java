@@ -12,17 +12,18 @@ import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.table.action.commit.JavaUpsertCommitActionExecutor;
+import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
 import org.apache.hudi.table.action.commit.Partitioner;
 
-/** Hudi's copy-on-write upsert with its buckets written in parallel ({@link BucketWrites}). */
+/** Hudi's copy-on-write upsert with its buckets written in parallel ({@link UpsertBuckets}). */
 final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> {
-  private final BucketWrites buckets;
+  private final UpsertBuckets buckets;
   private final List<HoodieRecord<T>> records;
 
   ParallelUpsertExecutor(HoodieEngineContext context, HoodieWriteConfig config, HoodieTable table, String instantTime,
                          List<HoodieRecord<T>> records, int threads) {
     super(context, config, table, instantTime, records);
-    this.buckets = new BucketWrites(threads);
+    this.buckets = new UpsertBuckets(threads, table, instantTime);
     this.records = records;
   }
 
@@ -37,9 +38,11 @@ final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> 
   }
 
   @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
   protected Iterator<List<WriteStatus>> handleUpsertPartition(String instantTime, Integer partition, Iterator recordItr,
                                                               Partitioner partitioner) {
-    buckets.submit(() -> super.handleUpsertPartition(instantTime, partition, recordItr, partitioner));
+    buckets.submit(partition, (Iterator<HoodieRecord<T>>) recordItr, (JavaUpsertPartitioner<?>) partitioner,
+        records -> super.handleUpsertPartition(instantTime, partition, records, partitioner));
     return Collections.emptyIterator();
   }
 

@@ -120,6 +120,12 @@ final class UpsertBucketPartitioner<T> extends JavaUpsertPartitioner<T> {
     return new Targets(buckets, cumulative, Math.max(1, profile.getWorkloadStat(partitionPath).getNumInserts()));
   }
 
+  /** Hudi's estimate of a record's size in a base file of {@code table}, from its latest large enough commit. */
+  static long averageBytesPerRecord(HoodieTable<?, ?, ?, ?> table) {
+    return averageBytesPerRecord(table.getMetaClient().getActiveTimeline().getCommitAndReplaceTimeline()
+        .filterCompletedInstants(), table.getConfig());
+  }
+
   // InsertBucket's number is package-private in Hudi 0.15; without it, getPartition is Hudi's own.
   private static VarHandle bucketNumberHandle() {
     try {

@@ -3,6 +3,8 @@ package io.sluice.upserts.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hudi.client.WriteStatus;
@@ -25,6 +27,58 @@ class BucketWritesTest {
     });
     w.submit(() -> List.of(List.of(status("fast-1")), List.of(status("fast-2"))).iterator());
     assertThat(w.awaitAll()).extracting(WriteStatus::getFileId).containsExactly("slow", "fast-1", "fast-2");
+  }
+
+  @Test
+  void heavierBucketsStartFirstAndStatusesStillComeBackInSubmissionOrder() {
+    BucketWrites w = new BucketWrites(2);
+    List<String> started = Collections.synchronizedList(new ArrayList<>());
+    for (String[] bucket : new String[][] {{"light", "1"}, {"heavy", "500"}, {"medium", "30"}}) {
+      w.submit("p", Long.parseLong(bucket[1]), () -> {
+        started.add(bucket[0]);
+        Thread.sleep(100);
+        return List.of(List.of(status(bucket[0]))).iterator();
+      });
+    }
+    assertThat(w.awaitAll()).extracting(WriteStatus::getFileId).containsExactly("light", "heavy", "medium");
+    // two threads take the two heaviest; the light one waits for a free thread
+    assertThat(started.subList(0, 2)).containsExactlyInAnyOrder("heavy", "medium");
+    assertThat(started.get(2)).isEqualTo("light");
+  }
+
+  @Test
+  void aPartitionWithSeveralBucketsIsPreparedOnceOnTheCallingThreadBeforeAnyOfThemStarts() {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    String caller = Thread.currentThread().getName();
+    BucketWrites w = new BucketWrites(2, partitionPath -> {
+      assertThat(Thread.currentThread().getName()).isEqualTo(caller);
+      events.add("prepare " + partitionPath);
+    });
+    for (String partition : List.of("dt=new", "dt=old", "dt=new", "dt=new")) {
+      w.submit(partition, 1, () -> {
+        events.add("write " + partition);
+        return List.of(List.of(status(partition))).iterator();
+      });
+    }
+    assertThat(w.awaitAll()).hasSize(4);
+    assertThat(events).hasSize(5).first().isEqualTo("prepare dt=new");
+    assertThat(events).filteredOn(e -> e.startsWith("prepare")).containsExactly("prepare dt=new");
+  }
+
+  @Test
+  void aFailedPreparationStartsNoBucket() {
+    AtomicBoolean wrote = new AtomicBoolean();
+    BucketWrites w = new BucketWrites(2, partitionPath -> {
+      throw new HoodieUpsertException("cannot write partition metadata of " + partitionPath);
+    });
+    for (int i = 0; i < 2; i++) {
+      w.submit("dt=new", 1, () -> {
+        wrote.set(true);
+        return List.of(List.of(status("x"))).iterator();
+      });
+    }
+    assertThatThrownBy(w::awaitAll).hasMessage("cannot write partition metadata of dt=new");
+    assertThat(wrote).isFalse();
   }
 
   // Failure injection: a real write failing mid-commit (disk full) cannot be provoked on demand.
