@@ -49,14 +49,14 @@ final class BucketWrites {
     this.preparePartition = preparePartition;
   }
 
-  /** Queues one bucket; {@code write} returns Hudi's (possibly lazy) iterator of its statuses. */
+  /** Queues one bucket in no known partition; {@code write} returns Hudi's (possibly lazy) iterator of its statuses. */
   void submit(Callable<Iterator<List<WriteStatus>>> write) {
-    submit("", 0, write);
+    submit(null, 0, write);
   }
 
   /**
-   * Queues one bucket of {@code partitionPath}; {@code weight} is its expected work in any unit
-   * shared by the commit's buckets (bytes written, say).
+   * Queues one bucket of {@code partitionPath} (null: unknown); {@code weight} is its expected work
+   * in any unit shared by the commit's buckets (bytes written, say).
    */
   void submit(String partitionPath, long weight, Callable<Iterator<List<WriteStatus>>> write) {
     Callable<List<WriteStatus>> drained = () -> {
@@ -77,7 +77,7 @@ final class BucketWrites {
       perPartition.merge(q.partitionPath, 1, Integer::sum);
     }
     perPartition.forEach((partitionPath, buckets) -> {
-      if (buckets > 1) {
+      if (partitionPath != null && buckets > 1) {
         preparePartition.accept(partitionPath);
       }
     });

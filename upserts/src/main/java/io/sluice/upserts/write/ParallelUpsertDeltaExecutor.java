@@ -11,7 +11,6 @@ import org.apache.hudi.io.HoodieMergeHandle;
 import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
-import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
 import org.apache.hudi.table.action.commit.Partitioner;
 import org.apache.hudi.table.action.deltacommit.JavaUpsertDeltaCommitActionExecutor;
 
@@ -46,7 +45,7 @@ final class ParallelUpsertDeltaExecutor<T> extends JavaUpsertDeltaCommitActionEx
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Iterator<List<WriteStatus>> handleUpsertPartition(String instantTime, Integer partition, Iterator recordItr,
                                                               Partitioner partitioner) {
-    buckets.submit(partition, (Iterator<HoodieRecord<T>>) recordItr, (JavaUpsertPartitioner<?>) partitioner,
+    buckets.submit(partition, (Iterator<HoodieRecord<T>>) recordItr, partitioner,
         records -> super.handleUpsertPartition(instantTime, partition, records, partitioner));
     return Collections.emptyIterator();
   }

@@ -12,7 +12,6 @@ import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.WorkloadProfile;
 import org.apache.hudi.table.action.HoodieWriteMetadata;
 import org.apache.hudi.table.action.commit.JavaUpsertCommitActionExecutor;
-import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
 import org.apache.hudi.table.action.commit.Partitioner;
 
 /** Hudi's copy-on-write upsert with its buckets written in parallel ({@link UpsertBuckets}). */
@@ -41,7 +40,7 @@ final class ParallelUpsertExecutor<T> extends JavaUpsertCommitActionExecutor<T> 
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Iterator<List<WriteStatus>> handleUpsertPartition(String instantTime, Integer partition, Iterator recordItr,
                                                               Partitioner partitioner) {
-    buckets.submit(partition, (Iterator<HoodieRecord<T>>) recordItr, (JavaUpsertPartitioner<?>) partitioner,
+    buckets.submit(partition, (Iterator<HoodieRecord<T>>) recordItr, partitioner,
         records -> super.handleUpsertPartition(instantTime, partition, records, partitioner));
     return Collections.emptyIterator();
   }

@@ -15,6 +15,7 @@ import org.apache.hudi.table.HoodieTable;
 import org.apache.hudi.table.action.commit.BucketInfo;
 import org.apache.hudi.table.action.commit.BucketType;
 import org.apache.hudi.table.action.commit.JavaUpsertPartitioner;
+import org.apache.hudi.table.action.commit.Partitioner;
 
 /**
  * An upsert's buckets as the parallel executors queue them ({@link BucketWrites}): each weighted by
@@ -25,6 +26,7 @@ final class UpsertBuckets {
   private final BucketWrites writes;
   private final HoodieTable<?, ?, ?, ?> table;
   private final boolean copyOnWrite;
+  private final boolean parallel;
   private long bytesPerRecord = -1;
 
   UpsertBuckets(int threads, HoodieTable<?, ?, ?, ?> table, String instantTime) {
@@ -35,15 +37,24 @@ final class UpsertBuckets {
         table.getPartitionMetafileFormat()).trySave());
     this.table = table;
     this.copyOnWrite = table.getMetaClient().getTableType() == HoodieTableType.COPY_ON_WRITE;
+    this.parallel = threads > 1;
   }
 
-  /** Queues {@code write} of bucket {@code bucket}, whose records are {@code records}. */
-  <T> void submit(int bucket, Iterator<HoodieRecord<T>> records, JavaUpsertPartitioner<?> partitioner,
+  /**
+   * Queues {@code write} of bucket {@code bucket}, whose records are {@code records}. Buckets of a
+   * partitioner other than Hudi's upsert partitioner are queued unweighted, in no shared partition.
+   */
+  <T> void submit(int bucket, Iterator<HoodieRecord<T>> records, Partitioner partitioner,
                   Function<Iterator<HoodieRecord<T>>, Iterator<List<WriteStatus>>> write) {
     List<HoodieRecord<T>> held = new ArrayList<>();
     records.forEachRemaining(held::add);
-    BucketInfo info = partitioner.getBucketInfo(bucket);
-    long weight = held.size() * bytesPerRecord(partitioner) + mergedBaseFileBytes(info, partitioner);
+    // one thread writes each bucket as it comes: no order to choose, nobody to race
+    if (!parallel || !(partitioner instanceof JavaUpsertPartitioner<?> upsert)) {
+      writes.submit(() -> write.apply(held.iterator()));
+      return;
+    }
+    BucketInfo info = upsert.getBucketInfo(bucket);
+    long weight = held.size() * bytesPerRecord() + mergedBaseFileBytes(info, upsert);
     writes.submit(info.getPartitionPath(), weight, () -> write.apply(held.iterator()));
   }
 
@@ -52,7 +63,7 @@ final class UpsertBuckets {
     return writes.awaitAll();
   }
 
-  private long bytesPerRecord(JavaUpsertPartitioner<?> partitioner) {
+  private long bytesPerRecord() {
     if (bytesPerRecord < 0) {
       bytesPerRecord = Math.max(1, UpsertBucketPartitioner.averageBytesPerRecord(table));
     }

@@ -60,8 +60,14 @@ class BucketWritesTest {
         return List.of(List.of(status(partition))).iterator();
       });
     }
-    assertThat(w.awaitAll()).hasSize(4);
-    assertThat(events).hasSize(5).first().isEqualTo("prepare dt=new");
+    for (int unknown = 0; unknown < 2; unknown++) {
+      w.submit(() -> {
+        events.add("write unknown");
+        return List.of(List.of(status("unknown"))).iterator();
+      });
+    }
+    assertThat(w.awaitAll()).hasSize(6);
+    assertThat(events).hasSize(7).first().isEqualTo("prepare dt=new");
     assertThat(events).filteredOn(e -> e.startsWith("prepare")).containsExactly("prepare dt=new");
   }
 
