@@ -150,6 +150,7 @@ public final class MetricAnomalyCheck {
     return switch (p.signal()) {
       case PointScore.SHAPE -> "; the value is inside the band, but the shape of the last points is unlike the recent past";
       case PointScore.SUSTAINED -> "; the value is inside the band, but the series has deviated for several points in a row";
+      case PointScore.SPREAD -> "; the value is inside the band, but the last points together are far more volatile than usual";
       default -> "; the value is inside the band, which is drawn where a single point turns critical: this deviation is rare"
           + " enough for a warning only";
     };

@@ -12,13 +12,15 @@ package io.sluice.checks.anomaly;
  * @param changePoint whether this point confirmed a level shift, after which the detector re-learns
  * @param signal the test that drove the score: {@link #VALUE} (the point's distance from the
  *     forecast), {@link #SHAPE} (the last points' shape, unlike the recent past) or
- *     {@link #SUSTAINED} (deviations over several points in a row); null during warm-up
+ *     {@link #SUSTAINED} (deviations over several points in a row) or {@link #SPREAD} (the last points
+ *     jointly more volatile than usual); null during warm-up
  */
 public record PointScore(long timestamp, double value, double expected, double lower, double upper,
                          double score, boolean anomaly, String model, boolean changePoint, String signal) {
   public static final String VALUE = "value";
   public static final String SHAPE = "shape";
   public static final String SUSTAINED = "sustained";
+  public static final String SPREAD = "spread";
 
   /** True when the value lies inside the normal band: its score comes from its shape, persistence or a weak deviation. */
   public boolean insideBand() {

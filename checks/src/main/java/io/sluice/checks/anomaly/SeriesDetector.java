@@ -17,9 +17,11 @@ import org.apache.commons.math3.stat.descriptive.rank.Median;
  * own model. The residual, divided by a robust running scale, gets a conformal p-value against that
  * model's own past residuals ({@link ResidualRanks}). Once history allows, the shape of the last few
  * points gets one too, from its distance to the nearest similar shapes of the recent past
- * ({@link PatternNovelty}), so a changed pattern counts even when each point stays in its band. The
- * smaller of the two, Bonferroni-corrected, is combined with the p-value of the recent average
- * surprise so that a run of modest deviations counts as well as one spike. A two-sided CUSUM on the
+ * ({@link PatternNovelty}), so a changed pattern counts even when each point stays in its band, and
+ * so does the recent spread: the median step between the last few points, ranked against earlier
+ * such medians, so a burst of volatility counts though no point beats the record. The smallest of
+ * these, Bonferroni-corrected, is combined with the p-value of the recent average surprise so that a
+ * run of modest deviations counts as well as one spike. A two-sided CUSUM on the
  * standardised residuals flags confirmed level shifts.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -29,6 +31,12 @@ public final class SeriesDetector {
   static final String[] MODELS = {"recent_median", "holt_winters", "seasonal_daily", "seasonal_weekly"};
   private static final int RECENT = 5;
   private static final int SUSTAINED_POINTS = 5;
+  /** Points whose median step, relative to the usual step, measures the recent spread. */
+  private static final int SPREAD_POINTS = 10;
+  /** Spread statistics ranked before the spread test gives a p-value. */
+  private static final int SPREAD_CALIBRATION = 100;
+  /** Steps averaged into the unit that makes them scale-free; frozen afterwards, so a lasting rise in volatility still ranks. */
+  private static final int STEP_UNIT_SAMPLE = 200;
   private static final int DAILY_LAGS = 7;
   private static final int WEEKLY_LAGS = 3;
   private static final int SCALE_MEMORY = 300;
@@ -75,6 +83,11 @@ public final class SeriesDetector {
   private double cusumDown;
   private double[] recentScores;
   private int recentPos;
+  private double stepUnit;
+  private long steps;
+  private final double[] spreadRing = new double[SPREAD_POINTS];
+  private long spreadCount;
+  private final ResidualRanks spread = new ResidualRanks(RANK_MEMORY);
 
   private SeriesDetector() {
     // for restore()
@@ -148,14 +161,18 @@ public final class SeriesDetector {
       double sigma = sigma(best, forecasts[best]);
       double z = (value - forecasts[best]) / sigma;
       double pValue = ranks[best].pValue(Math.abs(z));
-      double pPoint = Math.min(1, 2 * Math.min(pValue, pShape));
+      // the spread test counts in the correction only once it is calibrated, so cold start is unchanged
+      int tests = spread.count >= SPREAD_CALIBRATION ? 3 : 2;
+      double pSpread = spreadPValue(relativeStep(value));
+      double pPoint = Math.min(1, tests * Math.min(pValue, Math.min(pShape, pSpread)));
       double raw = 1 - withSustained(pPoint);
       // the test with the smallest p-value is the one that drove the score
       String signal = lastSustainedP < pPoint ? PointScore.SUSTAINED
+          : pSpread < Math.min(pValue, pShape) ? PointScore.SPREAD
           : pShape < pValue ? PointScore.SHAPE : PointScore.VALUE;
       double score = suppress(raw);
-      // The alert needs the residual's own p-value below a quarter of the tail: two tests here, two in withSustained.
-      double half = ranks[best].quantile((1 - alertThreshold) / 4) * sigma;
+      // The alert needs the residual's own p-value below the tail over 2 * tests: tests here, two in withSustained.
+      double half = ranks[best].quantile((1 - alertThreshold) / (2 * tests)) * sigma;
       double lower = forecasts[best] - half;
       double upper = forecasts[best] + half;
       result = new PointScore(timestamp, value, forecasts[best], lower, upper, score, score >= alertThreshold,
@@ -299,6 +316,39 @@ public final class SeriesDetector {
     lastSustainedP = pAvg;
     sustained.add(mean);
     return Math.min(1, 2 * Math.min(pPoint, pAvg));
+  }
+
+  /**
+   * The step from the previous point in units of the mean step over the first
+   * {@value #STEP_UNIT_SAMPLE} scored points (until that mean is positive, for a series that starts
+   * flat). As in {@link PatternNovelty}, the unit only puts the steps on the ranks' scale: the ranks
+   * themselves judge what is usual, so the unit need not follow the series.
+   */
+  private double relativeStep(double value) {
+    double d = Math.abs(value - lag(1));
+    double r = d / Math.max(stepUnit, 1e-9 * Math.max(1, Math.abs(value)));
+    if (steps < STEP_UNIT_SAMPLE || stepUnit <= 0) {
+      steps++;
+      stepUnit += (d - stepUnit) / Math.min(steps, STEP_UNIT_SAMPLE);
+    }
+    return r;
+  }
+
+  /**
+   * P-value of the recent spread: the median of the last {@value #SPREAD_POINTS} relative steps,
+   * ranked against earlier such medians. It catches a burst of volatility whose points each stay
+   * below the record residual, which the point test needs to beat.
+   */
+  private double spreadPValue(double step) {
+    spreadRing[(int) (spreadCount % SPREAD_POINTS)] = step;
+    spreadCount++;
+    if (spreadCount < SPREAD_POINTS) {
+      return 1;
+    }
+    double med = median(spreadRing);
+    double p = spread.count >= SPREAD_CALIBRATION ? spread.pValue(med) : 1;
+    spread.add(med);
+    return p;
   }
 
   /** Within an open incident only a stronger deviation scores high: one alert per incident. */

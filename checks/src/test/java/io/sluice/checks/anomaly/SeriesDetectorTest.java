@@ -69,6 +69,22 @@ class SeriesDetectorTest {
   }
 
   @Test
+  void aBurstOfVolatilityIsFlaggedByItsSpreadThoughNoPointIsExtreme() {
+    double[] v = seasonal(28, 11);
+    Random rnd = new Random(12);
+    int burst = 20 * DAY + 10;
+    // 16 points that jump back and forth by about seven usual steps: each stays inside the usual band
+    for (int i = burst; i < burst + 16; i++) {
+      v[i] += (i % 2 == 0 ? 12 : -12) + rnd.nextGaussian();
+    }
+    List<PointScore> s = run(v, DetectorOptions.defaults());
+    List<PointScore> during = s.subList(burst, burst + 16);
+    assertThat(during).anyMatch(p -> p.anomaly() && PointScore.SPREAD.equals(p.signal()));
+    assertThat(during).allMatch(PointScore::insideBand);
+    assertThat(s.subList(7 * DAY, burst)).noneMatch(p -> PointScore.SPREAD.equals(p.signal()) && p.anomaly());
+  }
+
+  @Test
   void flagsALevelShiftOnceThenAcceptsTheNewNormal() {
     double[] v = seasonal(28, 2);
     int shift = 20 * DAY + 10;
