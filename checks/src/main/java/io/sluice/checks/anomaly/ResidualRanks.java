@@ -16,11 +16,17 @@ final class ResidualRanks {
   /** Points over which the largest residual seen fades, so records are judged against recent ones. */
   static final int RECORD_MEMORY = 500;
   static final double MAX_TAIL_EXPONENT = 8;
+  /** Most the slow record of {@link #pValueSlowRecord} may grow per residual, as a factor. */
+  static final double SLOW_RECORD_GROWTH = 1.1;
+  /** Residuals seen before the slow record is capped, so it starts from a real record. */
+  static final int SLOW_RECORD_FREE = 10;
 
   double[] weights;
   double total;
   double unit;
   double maxSeen;
+  /** Like {@link #maxSeen}, but grows by at most {@value #SLOW_RECORD_GROWTH} per residual. */
+  double slowRecord;
   long count;
   private double decay;
   /** Residuals seen by which a record's tail exponent reaches half its maximum. */
@@ -66,6 +72,10 @@ final class ResidualRanks {
     weights[bin(absZ)] += unit;
     count++;
     total += unit;
+    double slow = slowRecord();
+    double fadedSlow = slow * (1 - 1.0 / RECORD_MEMORY);
+    slowRecord = count <= SLOW_RECORD_FREE ? Math.max(fadedSlow, absZ)
+        : Math.max(fadedSlow, Math.min(absZ, SLOW_RECORD_GROWTH * Math.max(slow, MIN)));
     maxSeen = Math.max(maxSeen * (1 - 1.0 / RECORD_MEMORY), absZ);
     unit *= decay;
     if (unit > 1e150) {
@@ -78,10 +88,28 @@ final class ResidualRanks {
   }
 
   /**
+   * As {@link #pValue}, but records are judged against the slow record: after a burst of growing
+   * residuals (an incident building up) the next ones still rank as records, where the plain record
+   * has already jumped to the largest of them.
+   */
+  double pValueSlowRecord(double absZ) {
+    return pValue(absZ, slowRecord());
+  }
+
+  // A state saved before the slow record existed restores it as 0: it starts from the record then.
+  private double slowRecord() {
+    return slowRecord > 0 ? slowRecord : maxSeen;
+  }
+
+  /**
    * Conformal p-value of {@code absZ} in (0, 1]: the share of past residuals at least as large, with
    * the new one counted. Beyond everything seen, it keeps falling with size so records still rank.
    */
   double pValue(double absZ) {
+    return pValue(absZ, maxSeen);
+  }
+
+  private double pValue(double absZ, double largest) {
     int b = bin(absZ);
     double above = 0;
     for (int i = b + 1; i < BINS; i++) {
@@ -93,7 +121,7 @@ final class ResidualRanks {
     double frac = b == 0 ? absZ / MIN : Math.log(absZ / lo) / Math.log(hi / lo);
     above += weights[b] * (1 - Math.min(1, Math.max(0, frac)));
     double p = (above + unit) / (total + unit);
-    double record = Math.max(maxSeen, MIN);
+    double record = Math.max(largest, MIN);
     if (absZ > record) {
       p *= Math.pow(record / absZ, tailExponent());
     }
@@ -108,15 +136,24 @@ final class ResidualRanks {
     return MAX_TAIL_EXPONENT * count / (count + recordPrior);
   }
 
+  /** As {@link #quantile}, for {@link #pValueSlowRecord}. */
+  double quantileSlowRecord(double p) {
+    return quantile(p, slowRecord());
+  }
+
   /** The residual size whose p-value is {@code p}; NaN before any residual was seen. */
   double quantile(double p) {
+    return quantile(p, maxSeen);
+  }
+
+  private double quantile(double p, double largest) {
     if (count == 0) {
       return Double.NaN;
     }
     double target = p * (total + unit) - unit;
     if (target <= 0) {
       double pAtRecord = unit / (total + unit);
-      return Math.max(maxSeen, MIN) * Math.pow(pAtRecord / p, 1 / tailExponent());
+      return Math.max(largest, MIN) * Math.pow(pAtRecord / p, 1 / tailExponent());
     }
     double above = 0;
     for (int i = BINS - 1; i >= 0; i--) {

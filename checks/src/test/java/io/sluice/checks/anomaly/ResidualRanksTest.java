@@ -36,4 +36,33 @@ class ResidualRanksTest {
     assertThat(manySlow / manyQuick).as("the prior matters less once history is long")
         .isLessThan(fewSlow / fewQuick);
   }
+
+  @Test
+  void theSlowRecordKeepsAGrowingRunOfResidualsRankingAsRecords() {
+    ResidualRanks r = filled(2000, 10);
+    double plainBefore = r.maxSeen;
+    assertThat(r.slowRecord).isPositive().isLessThanOrEqualTo(plainBefore);
+    assertThat(r.pValueSlowRecord(3 * plainBefore)).isLessThanOrEqualTo(r.pValue(3 * plainBefore));
+    double slowBefore = r.slowRecord;
+    // an incident building up: each residual twice the last
+    double z = plainBefore;
+    for (int i = 0; i < 4; i++) {
+      z *= 2;
+      r.add(z);
+    }
+    double next = 1.5 * z;
+    assertThat(r.maxSeen).isEqualTo(z);
+    assertThat(r.slowRecord).isLessThan(slowBefore * Math.pow(ResidualRanks.SLOW_RECORD_GROWTH, 4) * 1.0001);
+    assertThat(r.pValueSlowRecord(next)).isLessThan(r.pValue(next) / 100);
+    assertThat(r.quantileSlowRecord(1e-4)).isLessThan(r.quantile(1e-4));
+  }
+
+  @Test
+  void aStateSavedBeforeTheSlowRecordStartsItFromTheRecord() {
+    ResidualRanks r = filled(2000, 10);
+    r.slowRecord = 0;   // as Jackson restores a state that has no such field
+    assertThat(r.pValueSlowRecord(5)).isEqualTo(r.pValue(5));
+    r.add(0.5);
+    assertThat(r.slowRecord).isGreaterThan(0.9 * r.maxSeen);
+  }
 }
