@@ -102,6 +102,20 @@ class SeriesDetectorTest {
   }
 
   @Test
+  void withinAnIncidentOnlyAClearlyStrongerDeviationAlertsAgain() {
+    double[] v = seasonal(28, 21);
+    int spike = 21 * DAY + 40;
+    v[spike] += 22;
+    v[spike + 1] += 31;                   // the same burst, its p-value barely smaller
+    v[spike + 6] += 60;                   // clearly stronger
+    List<PointScore> s = run(v, DetectorOptions.defaults());
+    assertThat(s.get(spike).anomaly()).isTrue();
+    assertThat(s.get(spike + 1).anomaly()).as("next point of the same incident").isFalse();
+    assertThat(s.get(spike + 1).score()).isLessThan(0.5);
+    assertThat(s.get(spike + 6).anomaly()).as("a much larger deviation in the same incident").isTrue();
+  }
+
+  @Test
   void flagsALevelShiftOnceThenAcceptsTheNewNormal() {
     double[] v = seasonal(28, 2);
     int shift = 20 * DAY + 10;
