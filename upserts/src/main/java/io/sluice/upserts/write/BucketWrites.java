@@ -2,6 +2,7 @@ package io.sluice.upserts.write;
 
 import io.sluice.core.util.DaemonThreads;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -83,13 +84,11 @@ final class BucketWrites {
     });
     List<Queued> heaviestFirst = new ArrayList<>(queued);
     heaviestFirst.sort(Comparator.comparingLong(Queued::weight).reversed());
-    Map<Integer, Future<List<WriteStatus>>> byOrder = new HashMap<>();
+    List<Future<List<WriteStatus>>> inOrder = new ArrayList<>(Collections.nCopies(queued.size(), null));
     for (Queued q : heaviestFirst) {
-      byOrder.put(q.order, pool.submit(q.write));
+      inOrder.set(q.order, pool.submit(q.write));
     }
-    for (Queued q : queued) {
-      pending.add(byOrder.get(q.order));
-    }
+    pending.addAll(inOrder);
     queued.clear();
   }
 

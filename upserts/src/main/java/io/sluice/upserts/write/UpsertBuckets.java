@@ -46,13 +46,14 @@ final class UpsertBuckets {
    */
   <T> void submit(int bucket, Iterator<HoodieRecord<T>> records, Partitioner partitioner,
                   Function<Iterator<HoodieRecord<T>>, Iterator<List<WriteStatus>>> write) {
-    List<HoodieRecord<T>> held = new ArrayList<>();
-    records.forEachRemaining(held::add);
     // one thread writes each bucket as it comes: no order to choose, nobody to race
     if (!parallel || !(partitioner instanceof JavaUpsertPartitioner<?> upsert)) {
-      writes.submit(() -> write.apply(held.iterator()));
+      writes.submit(() -> write.apply(records));
       return;
     }
+    // held, so the bucket's size is known before its write starts
+    List<HoodieRecord<T>> held = new ArrayList<>();
+    records.forEachRemaining(held::add);
     BucketInfo info = upsert.getBucketInfo(bucket);
     long weight = held.size() * bytesPerRecord() + mergedBaseFileBytes(info, upsert);
     writes.submit(info.getPartitionPath(), weight, () -> write.apply(held.iterator()));
