@@ -136,6 +136,10 @@ public final class MetastoreSync {
       c.set("datanucleus.connectionPoolingType", "None");
       c.set("hive.metastore.schema.verification", "false");
       c.set("metastore.schema.verification", "false");
+      // The direct-SQL self-test runs before DataNucleus creates a new Derby schema, so it failed with a
+      // 150-line WARN on every first run; a laptop's metastore is small enough for plain JDO queries.
+      c.set("hive.metastore.try.direct.sql", "false");
+      c.set("metastore.try.direct.sql", "false");
       c.set("hive.metastore.uris", "");
       System.setProperty("derby.stream.error.file", dir + "/derby.log");
     } else {
@@ -147,7 +151,8 @@ public final class MetastoreSync {
       // initialisation wins over resources for the metastore's schema settings, system properties win over it.
       for (String k : new String[] {"javax.jdo.option.ConnectionURL", "javax.jdo.option.ConnectionDriverName",
           "datanucleus.schema.autoCreateAll", "hive.metastore.schema.verification", "metastore.schema.verification",
-          "hive.metastore.warehouse.dir", "datanucleus.connectionPoolingType"}) {
+          "hive.metastore.warehouse.dir", "datanucleus.connectionPoolingType", "hive.metastore.try.direct.sql",
+          "metastore.try.direct.sql"}) {
         System.setProperty(k, c.get(k));
       }
     }
