@@ -81,6 +81,12 @@ final class LateDataBench implements Callable<Integer> {
           + "table services included, in late-data-batches.* (default ${DEFAULT-VALUE})")
   int batches;
 
+  @Option(names = "--rounds", defaultValue = "1",
+      description = {"Measure the first batch this many times: each approach and the Hive rewrite take turns on",
+          "fresh copies of their loaded tables, and each round's time ratio and the median are reported in",
+          "late-data-rounds.*, so one slow moment of this machine does not decide the ratio (default ${DEFAULT-VALUE})"})
+  int rounds;
+
   @Mixin ResultsDir results = new ResultsDir();
 
   /** A Sluice table set-up under test: its table name, type and extra spec lines. */
@@ -143,9 +149,14 @@ final class LateDataBench implements Callable<Integer> {
         throw new IllegalArgumentException("unknown approach " + approach + ", expected one of " + VARIANTS.keySet());
       }
     }
+    if (rounds > 1 && batches > 1) {
+      throw new IllegalArgumentException("--rounds measures one batch; it cannot be combined with --batches " + batches);
+    }
     if (!cold) {
       warmUp(w, conf, schema);
     }
+    Map<String, List<Long>> roundMillis = new java.util.LinkedHashMap<>();
+    Map<String, String> names = new HashMap<>();
     List<Outcome> out = new ArrayList<>();
     List<Run> runs = new ArrayList<>();
     for (String approach : approaches) {
@@ -156,8 +167,12 @@ final class LateDataBench implements Callable<Integer> {
       progress("load " + approach, 0, 1);
       String loaded = writer.bulkInsert(byDay.values().stream().flatMap(List::stream).toList(), Map.of()).instant();
       progress("load " + approach, 1, 1);
+      if (rounds > 1) {
+        copyTree(conf, tableDir(spec), pristine(tableDir(spec)));
+      }
       String name = "sluice upsert (" + spec.table().type().toString().toLowerCase()
           + (spec.hudi().isEmpty() ? "" : ", " + spec.hudi()) + ")";
+      names.put(approach, name);
       long total = 0;
       long max = 0;
       for (int b = 0; b < batches; b++) {
@@ -167,6 +182,7 @@ final class LateDataBench implements Callable<Integer> {
         long ms = (System.nanoTime() - s) / 1_000_000;
         if (b == 0) {
           out.add(new Outcome(name, ms, c.bytesWritten(), c.partitions().size()));
+          roundMillis.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
         }
         total += ms;
         max = Math.max(max, ms);
@@ -184,6 +200,9 @@ final class LateDataBench implements Callable<Integer> {
     for (var e : byDay.entrySet()) {
       write(conf, hive.resolve("dt=" + e.getKey()).resolve("part-0.parquet"), schema, e.getValue());
       progress("load hive", ++d, days);
+    }
+    if (rounds > 1) {
+      copyTree(conf, hive, pristine(hive));
     }
     long hiveMillis = 0;
     long hiveTotal = 0;
@@ -208,6 +227,32 @@ final class LateDataBench implements Callable<Integer> {
       progress("hive batch", b + 1, batches);
     }
     out.add(new Outcome(hiveName(), hiveMillis, hiveBytes, hiveTouched));
+    roundMillis.computeIfAbsent(hiveName(), k -> new ArrayList<>()).add(hiveMillis);
+    // Further rounds: the same first batch again on fresh copies of the loaded tables, the approaches in turn.
+    for (int r = 2; r <= rounds; r++) {
+      for (String approach : approaches) {
+        PipelineSpec spec = variants.get(approach);
+        copyTree(conf, pristine(tableDir(spec)), tableDir(spec));
+        HudiWriter writer = new HudiWriter(new MiniBatch(spec, conf).events(), schema);
+        System.gc();
+        long s = System.nanoTime();
+        CommitResult c = writer.upsert(batchList.get(0), Map.of(), null);
+        roundMillis.get(names.get(approach)).add((System.nanoTime() - s) / 1_000_000);
+        long first = out.stream().filter(o -> o.approach().equals(names.get(approach))).findFirst().orElseThrow()
+            .bytesWritten();
+        // The same batch on the same loaded table writes the same rows; anything else means the copy was not restored.
+        if (Math.abs(c.bytesWritten() - first) > first / 20) {
+          throw new IllegalStateException(approach + " wrote " + c.bytesWritten() + " bytes in round " + r
+              + " but " + first + " in round 1: its table was not restored to the loaded state");
+        }
+      }
+      copyTree(conf, pristine(hive), hive);
+      System.gc();
+      long s = System.nanoTime();
+      rewrite(conf, hive, schema, byDt(batchList.get(0)), rewriteThreads);
+      roundMillis.get(hiveName()).add((System.nanoTime() - s) / 1_000_000);
+      progress("round", r, rounds);
+    }
     fs.close();
 
     Outcome base = out.get(out.size() - 1);
@@ -237,7 +282,74 @@ final class LateDataBench implements Callable<Integer> {
       runs.add(new Run(hiveName(), hiveTotal, hiveMax, hiveTotalBytes, 0, 0, days + 1, 1));
       reportRuns(runs, perDay * days);
     }
+    if (rounds > 1) {
+      reportRounds(roundMillis, perDay * days, late);
+    }
     return 0;
+  }
+
+  /** Each round's times and time ratios against that round's Hive rewrite, and the median ratio per approach. */
+  private void reportRounds(Map<String, List<Long>> millis, long tableRows, int late) throws IOException {
+    List<Long> hive = millis.get(hiveName());
+    List<String> names = millis.keySet().stream().filter(n -> !n.equals(hiveName())).toList();
+    List<String> csv = new ArrayList<>();
+    StringBuilder md = new StringBuilder("# Late data: " + rounds + " rounds of the same batch\n\nCommand: `bench/run late-data"
+        + " --rows " + rows + " --days " + days + " --batch " + batch + " --late-fraction " + lateFraction + " --approaches "
+        + String.join(",", approaches) + (rewriteThreads > 1 ? " --rewrite-threads " + rewriteThreads : "") + " --rounds "
+        + rounds + "`\n\nTable: " + tableRows + " rows over " + days + " days. Batch: " + batch + " events, " + late
+        + " of them late. Each round upserts the batch into a fresh copy of every loaded table in turn, then"
+        + " rewrites a fresh copy of the Hive table; a ratio is an approach's time over the same round's rewrite.\n\n| round |");
+    names.forEach(n -> md.append(' ').append(n).append(" |"));
+    md.append(' ').append(hiveName()).append(" |");
+    names.forEach(n -> md.append(" time vs Hive: ").append(n).append(" |"));
+    md.append("\n|---|").append("---|".repeat(names.size() * 2 + 1)).append('\n');
+    for (int r = 0; r < rounds; r++) {
+      md.append("| ").append(r + 1).append(" |");
+      for (String n : names) {
+        md.append(' ').append(millis.get(n).get(r)).append(" ms |");
+      }
+      md.append(' ').append(hive.get(r)).append(" ms |");
+      for (String n : names) {
+        double ratio = millis.get(n).get(r) / (double) hive.get(r);
+        md.append(String.format(" %.3f (%.1fx faster) |", ratio, 1 / ratio));
+        csv.add(String.join(",", Instant.now().toString(), Long.toString(tableRows), Integer.toString(days),
+            Integer.toString(batch), Integer.toString(late), Integer.toString(r + 1), n, hiveName(),
+            Long.toString(millis.get(n).get(r)), Long.toString(hive.get(r)), String.format("%.3f", ratio)));
+      }
+      md.append('\n');
+    }
+    for (String n : names) {
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratios[r] = millis.get(n).get(r) / (double) hive.get(r);
+      }
+      double median = new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(ratios);
+      md.append(String.format("%nMedian time vs Hive for %s over %d rounds: **%.3f (%.1fx faster)**, rounds %.1fx to %.1fx.%n",
+          n, rounds, median, 1 / median, 1 / java.util.Arrays.stream(ratios).max().orElseThrow(),
+          1 / java.util.Arrays.stream(ratios).min().orElseThrow()));
+    }
+    results.appendCsv("late-data-rounds.csv", "run_at,rows,days,batch,late,round,approach,baseline,ms,baseline_ms,"
+        + "time_vs_baseline", csv);
+    results.writeMarkdown("late-data-rounds.md", md.toString(), false);
+    System.out.println(md);
+  }
+
+  private static Path tableDir(PipelineSpec spec) {
+    return Path.of(new org.apache.hadoop.fs.Path(spec.table().basePath()).toUri().getPath());
+  }
+
+  private static Path pristine(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".loaded");
+  }
+
+  /** Replaces {@code to} with a copy of {@code from}, checksum files included, through Hadoop's raw local file system. */
+  private static void copyTree(Configuration conf, Path from, Path to) throws IOException {
+    FileSystem raw = FileSystem.getLocal(conf).getRaw();
+    org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(to.toUri());
+    raw.delete(dst, true);
+    if (!org.apache.hadoop.fs.FileUtil.copy(raw, new org.apache.hadoop.fs.Path(from.toUri()), raw, dst, false, conf)) {
+      throw new IOException("could not copy " + from + " to " + to);
+    }
   }
 
   private String hiveName() {
@@ -297,14 +409,17 @@ final class LateDataBench implements Callable<Integer> {
     return new Run(approach, millis, maxMillis, bytes, clusterings, compactions, total, most);
   }
 
-  /** One small load and late batch per approach and for the Hive rewrite, on scratch tables, to warm the JIT. */
+  /**
+   * One small load and late batch per approach and for the Hive rewrite, on scratch tables, to warm the JIT.
+   * It has the measured batch's shape, late events in every day of the table, so the per-partition and
+   * per-file code is compiled too, not only the per-record code.
+   */
   private void warmUp(Path w, Configuration conf, Schema schema) throws Exception {
     long t0 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
-    int days = 3;
     SplittableRandom rnd = new SplittableRandom(5);
     AtomicLong ids = new AtomicLong(-10_000_000L);
-    Map<String, List<GenericRecord>> byDay = days(schema, rnd, ids, t0, days, 20_000);
-    List<GenericRecord> batch = batch(schema, rnd, ids, 20_000, t0, days, t0 + days * DAY);
+    Map<String, List<GenericRecord>> byDay = days(schema, rnd, ids, t0, days, Math.max(1_000, rows / days / 50));
+    List<GenericRecord> batch = batch(schema, rnd, ids, Math.max(2_000, this.batch / 10), t0, days, t0 + days * DAY);
     for (String approach : approaches) {
       Variant v = VARIANTS.get(approach);
       HudiWriter writer = new HudiWriter(new MiniBatch(spec(w, v.table() + "_warm", v.type(), v.extra()), conf).events(),
