@@ -58,6 +58,12 @@ final class IncrementalVsFullBench implements Callable<Integer> {
 
   @Mixin ResultsDir results = new ResultsDir();
 
+  @Option(names = "--rounds", defaultValue = "1",
+      description = {"Measure both passes this many times: each round restores the metrics tables to their state",
+          "before the pass and runs the incremental pass, then the full one; each round's ratio and the median go to",
+          "incremental-vs-full-rounds.* (default ${DEFAULT-VALUE})"})
+  int rounds;
+
   @Option(names = "--metrics", defaultValue = "exact",
       description = {"Metric set: exact (count_distinct and p95, recomputed from the snapshot) or decomposable",
           "(count, sum, avg, min, max, approx_p95, nulls: kept by delta). Default ${DEFAULT-VALUE}"})
@@ -109,9 +115,9 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     Configuration conf = new Configuration();
     // The initial recompute would warm only the full pass's code; both passes run once on a small
     // scratch table first, so neither pays the JIT's warm-up in the measured round.
-    round(w.resolve("warm-up"), conf, Math.max(days * 1_000L, rows / 100), Math.max(1_000, batch / 100));
+    round(w.resolve("warm-up"), conf, Math.max(days * 1_000L, rows / 100), Math.max(1_000, batch / 100), 1);
     progress("warm-up", 1, 1);
-    Round r = round(w, conf, rows, batch);
+    Round r = round(w, conf, rows, batch, rounds);
     PipelineSpec live = r.live();
     RecomputeReport inc = r.inc();
     RecomputeReport full = r.full();
@@ -168,11 +174,14 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     return identical ? 0 : 1;
   }
 
-  /** One measured load, batch, incremental pass and full pass on the tables under {@code w}. */
+  /**
+   * One measured load, batch, incremental pass and full pass on the tables under {@code w}; with more
+   * than one round, the reports and times are the first round's and the tables the last round's.
+   */
   private record Round(PipelineSpec live, MetricWindowRecompute liveMetrics, MetricWindowRecompute fullMetrics,
       RecomputeReport inc, RecomputeReport full, long loadMs, long upsertMs, long incMs, long fullMs, int late) {}
 
-  private Round round(Path w, Configuration conf, long rows, int batch) throws Exception {
+  private Round round(Path w, Configuration conf, long rows, int batch, int passes) throws Exception {
     Files.createDirectories(w);
     writeSchema(w);
     PipelineSpec live = spec(w, "bench", metricSet);
@@ -213,20 +222,69 @@ final class IncrementalVsFullBench implements Callable<Integer> {
     long upsertMs = (System.nanoTime() - upsertStart) / 1_000_000;
     progress("batch upsert", 1, 1);
 
-    System.gc();
-    long incStart = System.nanoTime();
-    RecomputeReport inc = liveMetrics.incremental();
-    long incMs = (System.nanoTime() - incStart) / 1_000_000;
-    progress("incremental recompute", 1, 1);
+    Path liveDir = LateDataBench.localDir(live.metricsBasePath());
+    Path freshDir = LateDataBench.localDir(fresh.metricsBasePath());
+    if (passes > 1) {
+      LateDataBench.copyTree(conf, liveDir, LateDataBench.pristine(liveDir));
+    }
+    long[] incMs = new long[passes];
+    long[] fullMs = new long[passes];
+    RecomputeReport inc = null;
+    RecomputeReport full = null;
+    MetricWindowRecompute fullMetrics = null;
+    for (int p = 0; p < passes; p++) {
+      if (p > 0) {
+        // The metrics as they were before the batch, so the pass has the same work again; the full one starts empty.
+        LateDataBench.copyTree(conf, LateDataBench.pristine(liveDir), liveDir);
+        deleteTree(freshDir);
+        liveMetrics = new MetricWindowRecompute(live, conf);
+      }
+      System.gc();
+      long incStart = System.nanoTime();
+      RecomputeReport incP = liveMetrics.incremental();
+      incMs[p] = (System.nanoTime() - incStart) / 1_000_000;
+      inc = p == 0 ? incP : inc;
+      progress("incremental recompute", p + 1, passes);
 
-    System.gc();
-    MetricWindowRecompute fullMetrics = new MetricWindowRecompute(fresh, conf);
-    long fullStart = System.nanoTime();
-    RecomputeReport full = fullMetrics.full(null, null);
-    long fullMs = (System.nanoTime() - fullStart) / 1_000_000;
-    progress("full recompute", 1, 1);
+      System.gc();
+      fullMetrics = new MetricWindowRecompute(fresh, conf);
+      long fullStart = System.nanoTime();
+      RecomputeReport fullP = fullMetrics.full(null, null);
+      fullMs[p] = (System.nanoTime() - fullStart) / 1_000_000;
+      full = p == 0 ? fullP : full;
+      progress("full recompute", p + 1, passes);
+    }
+    if (passes > 1) {
+      reportRounds(incMs, fullMs, rows, late);
+    }
+    return new Round(live, liveMetrics, fullMetrics, inc, full, loadMs, upsertMs, incMs[0], fullMs[0], late);
+  }
 
-    return new Round(live, liveMetrics, fullMetrics, inc, full, loadMs, upsertMs, incMs, fullMs, late);
+  /** Each round's times and ratio, and the median ratio. */
+  private void reportRounds(long[] incMs, long[] fullMs, long tableRows, int late) throws java.io.IOException {
+    double[] ratios = new double[incMs.length];
+    List<String> csv = new ArrayList<>();
+    StringBuilder md = new StringBuilder("# Incremental vs full metric recompute: " + incMs.length + " rounds\n\n"
+        + "Command: `bench/run incremental-vs-full --rows " + rows + " --days " + days + " --batch " + batch
+        + " --late-fraction " + lateFraction + " --late-days " + lateDays + " --metrics " + metricSet + " --rounds "
+        + incMs.length + "`\n\nTable: " + tableRows + " rows over " + days + " days. Batch: " + batch + " events, " + late
+        + " late. Each round restores the metrics table to its state before the batch and runs the incremental pass,"
+        + " then a full pass into an empty table.\n\n| round | incremental | full | time ratio |\n|---|---|---|---|\n");
+    for (int i = 0; i < incMs.length; i++) {
+      ratios[i] = incMs[i] / (double) fullMs[i];
+      md.append(String.format("| %d | %d ms | %d ms | %.3f |%n", i + 1, incMs[i], fullMs[i], ratios[i]));
+      csv.add(String.join(",", Instant.now().toString(), Long.toString(tableRows), Integer.toString(days),
+          Integer.toString(batch), Integer.toString(late), metricSet.name(), Integer.toString(i + 1),
+          Long.toString(incMs[i]), Long.toString(fullMs[i]), String.format("%.4f", ratios[i])));
+    }
+    md.append(String.format("%nMedian time ratio over %d rounds: **%.3f** (rounds %.3f to %.3f).%n", incMs.length,
+        new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(ratios),
+        java.util.Arrays.stream(ratios).min().orElseThrow(), java.util.Arrays.stream(ratios).max().orElseThrow()));
+    results.appendCsv("incremental-vs-full-rounds.csv", "run_at,rows,days,batch,late,metrics,round,incremental_ms,"
+        + "full_ms,time_ratio", csv);
+    results.writeMarkdown("incremental-vs-full-rounds" + (metricSet == MetricSet.exact ? "" : "-" + metricSet) + ".md",
+        md.toString(), false);
+    System.out.println(md);
   }
 
   static GenericRecord event(Schema schema, SplittableRandom rnd, long id, long ts) {

@@ -330,20 +330,27 @@ final class LateDataBench implements Callable<Integer> {
     }
     results.appendCsv("late-data-rounds.csv", "run_at,rows,days,batch,late,round,approach,baseline,ms,baseline_ms,"
         + "time_vs_baseline", csv);
-    results.writeMarkdown("late-data-rounds.md", md.toString(), false);
+    results.writeMarkdown("late-data-rounds" + (rewriteThreads > 1 ? "-" + rewriteThreads + "-threads" : "") + ".md",
+        md.toString(), false);
     System.out.println(md);
   }
 
   private static Path tableDir(PipelineSpec spec) {
-    return Path.of(new org.apache.hadoop.fs.Path(spec.table().basePath()).toUri().getPath());
+    return localDir(spec.table().basePath());
   }
 
-  private static Path pristine(Path dir) {
+  /** The local directory of a {@code file:} URI or plain path. */
+  static Path localDir(String path) {
+    return Path.of(new org.apache.hadoop.fs.Path(path).toUri().getPath());
+  }
+
+  /** Where a copy of {@code dir} as loaded is kept while rounds restore it. */
+  static Path pristine(Path dir) {
     return dir.resolveSibling(dir.getFileName() + ".loaded");
   }
 
   /** Replaces {@code to} with a copy of {@code from}, checksum files included, through Hadoop's raw local file system. */
-  private static void copyTree(Configuration conf, Path from, Path to) throws IOException {
+  static void copyTree(Configuration conf, Path from, Path to) throws IOException {
     FileSystem raw = FileSystem.getLocal(conf).getRaw();
     org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(to.toUri());
     raw.delete(dst, true);
