@@ -156,7 +156,7 @@ final class LateDataBench implements Callable<Integer> {
       warmUp(w, conf, schema);
     }
     Map<String, List<Long>> roundMillis = new java.util.LinkedHashMap<>();
-    Map<String, String> names = new HashMap<>();
+    Map<String, Outcome> firstRound = new HashMap<>();   // by approach
     List<Outcome> out = new ArrayList<>();
     List<Run> runs = new ArrayList<>();
     for (String approach : approaches) {
@@ -172,7 +172,6 @@ final class LateDataBench implements Callable<Integer> {
       }
       String name = "sluice upsert (" + spec.table().type().toString().toLowerCase()
           + (spec.hudi().isEmpty() ? "" : ", " + spec.hudi()) + ")";
-      names.put(approach, name);
       long total = 0;
       long max = 0;
       for (int b = 0; b < batches; b++) {
@@ -181,7 +180,9 @@ final class LateDataBench implements Callable<Integer> {
         CommitResult c = writer.upsert(batchList.get(b), Map.of(), null);
         long ms = (System.nanoTime() - s) / 1_000_000;
         if (b == 0) {
-          out.add(new Outcome(name, ms, c.bytesWritten(), c.partitions().size()));
+          Outcome first = new Outcome(name, ms, c.bytesWritten(), c.partitions().size());
+          out.add(first);
+          firstRound.put(approach, first);
           roundMillis.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
         }
         total += ms;
@@ -237,9 +238,8 @@ final class LateDataBench implements Callable<Integer> {
         System.gc();
         long s = System.nanoTime();
         CommitResult c = writer.upsert(batchList.get(0), Map.of(), null);
-        roundMillis.get(names.get(approach)).add((System.nanoTime() - s) / 1_000_000);
-        long first = out.stream().filter(o -> o.approach().equals(names.get(approach))).findFirst().orElseThrow()
-            .bytesWritten();
+        roundMillis.get(firstRound.get(approach).approach()).add((System.nanoTime() - s) / 1_000_000);
+        long first = firstRound.get(approach).bytesWritten();
         // The same batch on the same loaded table writes the same rows; anything else means the copy was not restored.
         if (Math.abs(c.bytesWritten() - first) > first / 20) {
           throw new IllegalStateException(approach + " wrote " + c.bytesWritten() + " bytes in round " + r
